@@ -1,0 +1,38 @@
+# Two commands matter: `make demo` and `make test`. Both build .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: demo test lint screenshots bench clean
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bw-wizard needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@ $(RUN_STAMP)
+
+demo: $(RUN_STAMP)
+	$(VENV)/bin/bw-wizard --sandbox
+
+test: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+screenshots: $(TEST_STAMP)
+	$(PY) -m pytest -q tests/tui --snapshot-update -p no:randomly
+	$(PY) -m wizard.tui.screenshots screenshots
+
+bench: $(TEST_STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""Shared fixtures: every test gets its own config/state/data dirs and keyring service name."""
+
+from __future__ import annotations
+
+import os
+
+# Deterministic rendering: must be set before textual is imported anywhere.
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Keep each test's files in its own temp dirs and out of the developer's real ones."""
+    dirs = {
+        "config": tmp_path / "config",
+        "state": tmp_path / "state",
+        "data": tmp_path / "data",
+    }
+    monkeypatch.setenv("BW_WIZARD_CONFIG_DIR", str(dirs["config"]))
+    monkeypatch.setenv("BW_WIZARD_STATE_DIR", str(dirs["state"]))
+    monkeypatch.setenv("BW_WIZARD_DATA_DIR", str(dirs["data"]))
+    monkeypatch.setenv("BW_WIZARD_KEYRING_SERVICE", f"bw-wizard-test-{uuid.uuid4().hex[:12]}")
+    for name in list(os.environ):
+        if name.startswith("BW_") and not name.startswith("BW_WIZARD_"):
+            monkeypatch.delenv(name, raising=False)
+    return dirs
+
+
+# -- the sandbox (wizard/sandbox): one server per session, a clean state per test ---------------
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """One sandbox for the whole session, on a free port, with fast orders and fast callbacks."""
+    from wizard.sandbox.server import SandboxConfig, SandboxThread
+
+    config = SandboxConfig(
+        port=0,
+        order_delay=0.2,
+        seed=1,
+        delivery_delay=0.05,
+        callback_timeout=2.0,
+        callback_retry_initial=0.1,
+        callback_retry_max_interval=0.5,
+        callback_retry_window=3.0,
+    )
+    with SandboxThread(config) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(sandbox_server):
+    """The session's sandbox, reset to its seeded start (one site) before the test."""
+    import httpx
+
+    response = httpx.post(f"{sandbox_server.base_url}/_sandbox/reset", timeout=10, trust_env=False)
+    response.raise_for_status()
+    yield sandbox_server

@@ -1,0 +1,112 @@
+"""`bw-wizard sandbox` as a user runs it: a subprocess on a free port that answers the guide's
+eight requests as the guide shows, then stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+from sbx_helpers import check_guide_answers, run_guide
+
+from wizard.sandbox.identity import Identity
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def command() -> list[str]:
+    """`python -m wizard sandbox` once every CLI subcommand exists; until then the sandbox's own
+    entry point, which runs the same add_arguments/run."""
+    from wizard import cli
+
+    modules = [module for module, _ in cli.SUBCOMMANDS.values()]
+    if all(importlib.util.find_spec(module) for module in modules):
+        return [sys.executable, "-m", "wizard", "sandbox"]
+    return [sys.executable, "-m", "wizard.sandbox"]
+
+
+def start(*extra: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [*command(), "--port", "0", "--order-delay", "0.2", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return process, lines
+
+
+def first_line(process: subprocess.Popen[str], lines: queue.Queue[str]) -> str:
+    try:
+        return lines.get(timeout=20)
+    except queue.Empty:
+        process.kill()
+        raise AssertionError("the sandbox printed nothing within 20 s") from None
+
+
+def stop(process: subprocess.Popen[str], lines: queue.Queue[str]) -> tuple[str, str]:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.stderr is not None
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get())
+    return "".join(rest), process.stderr.read()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM semantics")
+def test_command_serves_the_guide_and_stops_cleanly_on_sigterm():
+    process, lines = start()
+    try:
+        banner = first_line(process, lines)
+        match = re.match(r"Bandwidth sandbox running at (http://127\.0\.0\.1:\d+)", banner)
+        assert match, banner
+        base_url = match.group(1)
+        with httpx.Client(timeout=10, trust_env=False) as client:
+            answers = run_guide(base_url, Identity(), client)
+        check_guide_answers(answers, base_url, Identity())
+    finally:
+        output, errors = stop(process, lines)
+    assert process.returncode == 0
+    assert "Traceback" not in errors and "Traceback" not in output
+    assert "sandbox / sandbox-password" in output  # the identity is printed for the user
+    assert output.rstrip().endswith("Sandbox stopped.")
+
+
+def test_identity_flags_and_a_busy_port():
+    process, lines = start("--account-id", "5550001", "--username", "u", "--password", "p")
+    try:
+        base_url = first_line(process, lines).split()[-1]
+        answer = httpx.get(base_url + "/api/accounts/5550001", auth=("u", "p"), trust_env=False)
+        assert answer.status_code == 200
+        port = base_url.rsplit(":", 1)[1]
+        busy = subprocess.run(
+            [*command(), "--port", port], cwd=ROOT, capture_output=True, text=True, timeout=30
+        )
+        assert busy.returncode == 1
+        assert f"Port {port} on 127.0.0.1 is already in use" in busy.stderr
+        assert "Traceback" not in busy.stderr
+    finally:
+        stop(process, lines)

@@ -1,0 +1,6 @@
+"""A faithful local emulator of Bandwidth's Dashboard, Messaging and OAuth2 APIs.
+
+It imports nothing from the rest of `wizard`: it is the other side of the wire. Start it with
+`bw-wizard sandbox`, in-process with `server.SandboxServer`, or in a thread with
+`server.SandboxThread`.
+"""

@@ -1,0 +1,166 @@
+"""`bw-wizard sandbox`: serve the local Bandwidth emulator until Ctrl+C or SIGTERM.
+
+Imports stay light at module level because the CLI builds every subcommand's parser at start-up;
+the server (uvicorn, starlette) is only imported when the command actually runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from dataclasses import fields
+
+from wizard.sandbox.config import DEFAULT_PORT
+from wizard.sandbox.identity import Identity
+
+#: --flag -> Identity field; every part of the built-in identity can be overridden.
+IDENTITY_FLAGS = {
+    "--account-id": "account_id",
+    "--username": "username",
+    "--password": "password",
+    "--client-id": "client_id",
+    "--client-secret": "client_secret",
+    "--user-id": "user_id",
+    "--token": "token",
+    "--secret": "secret",
+    "--site-id": "site_id",
+}
+
+
+def _identity_help() -> str:
+    d = Identity()
+    return (
+        "built-in identity (override with the flags above):\n"
+        f"  account id                 {d.account_id}   (sub-account/site {d.site_id} exists)\n"
+        f"  Dashboard API user         {d.username} / {d.password}\n"
+        f"  OAuth2 client              {d.client_id} / {d.client_secret}\n"
+        f"  guide messaging (catapult) userId {d.user_id}, token {d.token} / secret {d.secret}\n"
+        "\n"
+        "test area codes: 222 ends PARTIAL, 333 FAILED, 444 BACKORDERED, 777 has no numbers.\n"
+        "test destinations +1NPA555CCCC fail with errorCode CCCC for "
+        "4432, 4720, 4775, 4476, 4795.\n"
+        "control API (JSON): GET /_sandbox/state, POST /_sandbox/reset, /_sandbox/faults, "
+        "/_sandbox/config"
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = _identity_help()
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="port to listen on, 0 for any free one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--order-delay",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="seconds an order takes from RECEIVED to COMPLETE (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for ids and phone numbers (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--inbound-reply",
+        action="store_true",
+        help="after each delivered message, send a message-received reply to the application",
+    )
+    for flag, name in IDENTITY_FLAGS.items():
+        parser.add_argument(
+            flag,
+            dest=f"identity_{name}",
+            default=None,
+            metavar="VALUE",
+            help=f"override the sandbox's {name.replace('_', ' ')}",
+        )
+
+
+def _identity(args: argparse.Namespace) -> Identity:
+    known = {f.name for f in fields(Identity)}
+    overrides = {
+        name: value
+        for name in known
+        if (value := getattr(args, f"identity_{name}", None)) not in (None, "")
+    }
+    return Identity(**overrides)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print("The port must be a number from 0 to 65535.", file=sys.stderr)
+        return 2
+    if args.order_delay < 0:
+        print("The order delay cannot be negative.", file=sys.stderr)
+        return 2
+    from wizard.sandbox.server import SandboxConfig, SandboxServer, SandboxStartError
+
+    config = SandboxConfig(
+        host=args.host,
+        port=args.port,
+        order_delay=args.order_delay,
+        seed=args.seed,
+        identity=_identity(args),
+        inbound_reply=args.inbound_reply,
+    )
+    try:
+        return asyncio.run(_serve(SandboxServer(config)))
+    except SandboxStartError as exc:
+        print(f"The sandbox could not start: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Sandbox stopped.", flush=True)
+        return 0
+
+
+async def _serve(server: object) -> int:
+    from wizard.sandbox.server import SandboxServer
+
+    assert isinstance(server, SandboxServer)
+    await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not available everywhere (Windows); Ctrl+C still interrupts there.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    print(_banner(server), flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+    print("Sandbox stopped.", flush=True)
+    return 0
+
+
+def _banner(server: object) -> str:
+    from wizard.sandbox.server import SandboxServer
+
+    assert isinstance(server, SandboxServer)
+    i = server.config.identity
+    delay = server.config.order_delay
+    return "\n".join(
+        [
+            f"Bandwidth sandbox running at {server.base_url}",
+            f"  Dashboard API     {server.dashboard_url}   (for https://dashboard.bandwidth.com/api)",
+            f"  Messaging API     {server.messaging_url}   (for https://messaging.bandwidth.com/api/v2)",
+            f"  Guide messaging   {server.legacy_messaging_url}   (for https://api.catapult.inetwork.com/v2)",
+            f"  OAuth2 token      {server.oauth_token_url}",
+            f"  Control (JSON)    {server.control_url}/state",
+            "",
+            f"  Account id        {i.account_id}   sub-account (site) {i.site_id}",
+            f"  Dashboard user    {i.username} / {i.password}",
+            f"  OAuth2 client     {i.client_id} / {i.client_secret}",
+            f"  Guide messaging   userId {i.user_id}, token {i.token} / secret {i.secret}",
+            "",
+            f"Orders finish after {delay:g} s. Press Ctrl+C to stop.",
+        ]
+    )

@@ -1,0 +1,66 @@
+"""How a sandbox behaves: where it listens, how slow orders are, how callbacks are retried.
+
+Kept apart from the server so the state and the routes can read it without importing uvicorn.
+Only the fields in `RUNTIME_FIELDS` may be changed while running (POST /_sandbox/config);
+/_sandbox/reset puts them back to what the sandbox was started with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wizard.sandbox.identity import Identity
+
+DEFAULT_PORT = 8960
+
+
+@dataclass
+class SandboxConfig:
+    """Start-up settings; the defaults are those of `bw-wizard sandbox`."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    """0 picks a free port (tests, `bw-wizard --sandbox`)."""
+    order_delay: float = 3.0
+    """Seconds from order creation to its final status (RECEIVED -> PROCESSING -> final)."""
+    seed: int = 0
+    """Seeds ids and phone numbers so two runs with the same seed look the same."""
+    identity: Identity = field(default_factory=Identity)
+    inbound_reply: bool = False
+    """After a message is delivered, the destination 'replies' with a message-received event."""
+    http_messaging_enabled: bool = True
+    """False makes the SMS feature fail with 13609, as on an account support has not enabled."""
+    delivery_delay: float = 0.5
+    """Seconds between message-sending and the final callback, so progress is visible."""
+    callback_timeout: float = 10.0
+    """A callback answer slower than this counts as failed and is retried (Bandwidth: 10 s)."""
+    callback_retry_initial: float = 1.0
+    """First pause before re-sending a failed callback; doubles after each failure."""
+    callback_retry_max_interval: float = 60.0
+    callback_retry_window: float = 600.0
+    """Give up on a callback after this many seconds (Bandwidth keeps trying for 24 h)."""
+    token_lifetime: int = 3600
+    """`expires_in` of OAuth2 tokens, in seconds."""
+    max_messages: int = 500
+    """Bounded memory: older messages and callback attempts are forgotten beyond these caps."""
+    max_callback_attempts: int = 2000
+    max_request_log: int = 500
+
+
+#: Fields POST /_sandbox/config may change, with the type each must have.
+RUNTIME_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "order_delay": (int, float),
+    "inbound_reply": bool,
+    "http_messaging_enabled": bool,
+    "delivery_delay": (int, float),
+    "callback_timeout": (int, float),
+    "callback_retry_initial": (int, float),
+    "callback_retry_max_interval": (int, float),
+    "callback_retry_window": (int, float),
+    "token_lifetime": int,
+}
+
+
+def runtime_view(config: SandboxConfig) -> dict[str, object]:
+    """The changeable fields as JSON-ready values."""
+    return {name: getattr(config, name) for name in RUNTIME_FIELDS}
