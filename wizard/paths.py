@@ -6,6 +6,7 @@ people with unusual setups can keep everything in one place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -46,6 +47,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     rename, so a crash or SIGKILL at any moment leaves a whole file behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A process killed mid-write leaves its temp file behind; the next write sweeps it up.
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -54,8 +58,6 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise

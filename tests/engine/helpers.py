@@ -1,0 +1,68 @@
+"""Engine test helpers: an engine wired to the shared sandbox, and its state as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from wizard.connect import ConnectionSettings, Secrets, build_engine
+from wizard.steps import Engine, Event, MemoryProgress, PollSchedule, ProgressBook, SetupInputs
+
+
+def sandbox_conn(sandbox: Any) -> tuple[ConnectionSettings, Secrets]:
+    identity = sandbox.config.identity
+    conn = ConnectionSettings(
+        account_id=identity.account_id,
+        username=identity.username,
+        client_id=identity.client_id,
+        messaging_user_id=identity.user_id,
+        dashboard_url=sandbox.dashboard_url,
+        messaging_url=sandbox.messaging_url,
+        oauth_token_url=sandbox.oauth_token_url,
+    )
+    secrets = Secrets(
+        dashboard_password=identity.password,
+        oauth_client_secret=identity.client_secret,
+        messaging_token=identity.token,
+        messaging_secret=identity.secret,
+    )
+    return conn, secrets
+
+
+def make_engine(
+    sandbox: Any, progress: ProgressBook | None = None, **conn_changes: Any
+) -> tuple[Engine, Any, list[Event]]:
+    conn, secrets = sandbox_conn(sandbox)
+    if conn_changes:
+        conn = ConnectionSettings(**{**conn.__dict__, **conn_changes})
+    events: list[Event] = []
+    engine, clients = build_engine(
+        conn,
+        secrets,
+        progress if progress is not None else MemoryProgress(),
+        on_event=events.append,
+        poll=PollSchedule(first=0.05, factor=1.5, cap=0.2),
+    )
+    return engine, clients, events
+
+
+def inputs(sandbox: Any, **changes: Any) -> SetupInputs:
+    values: dict[str, Any] = {
+        "site_id": sandbox.config.identity.site_id,
+        "callback_url": "http://127.0.0.1:9/callbacks",
+        "message_to": ["+19195550100"],
+        "message_text": "hello",
+        "order_timeout": 10.0,
+    }
+    values.update(changes)
+    return SetupInputs(**values)
+
+
+def state(sandbox: Any) -> dict[str, Any]:
+    return httpx.get(f"{sandbox.base_url}/_sandbox/state", timeout=10, trust_env=False).json()
+
+
+def control(sandbox: Any, path: str, body: Any) -> None:
+    response = httpx.post(f"{sandbox.base_url}/_sandbox/{path}", json=body, timeout=10)
+    response.raise_for_status()

@@ -1,0 +1,197 @@
+"""`bw-wizard apply`: the README example, exit codes per cause, and kill-and-resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.engine.helpers import control, state
+from tests.engine.test_apply_config import readme_example
+from wizard.cli import main
+from wizard.steps import ORDER_OF_STEPS, StepId
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def account_config(sandbox, tmp_path: Path, **order: object) -> Path:
+    """A config for the shared sandbox as if it were a real account (no --sandbox)."""
+    identity = sandbox.config.identity
+    order = {"area_code": "919", "timeout": 20, **order}
+    order_lines = "\n".join(f"{k} = {json.dumps(v)}" for k, v in order.items())
+    text = f"""
+account_id = "{identity.account_id}"
+username = "{identity.username}"
+dashboard_url = "{sandbox.dashboard_url}"
+messaging_url = "{sandbox.messaging_url}"
+oauth_token_url = "{sandbox.oauth_token_url}"
+
+[subaccount]
+site_id = "{identity.site_id}"
+
+[application]
+name = "apply test"
+callback_url = "http://127.0.0.1:9/callbacks"
+callback_user = "bw-wizard"
+
+[order]
+{order_lines}
+
+[message]
+to = ["+19195550100"]
+text = "hello"
+"""
+    path = tmp_path / "bw.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def account_env(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BW_PASSWORD", sandbox.config.identity.password)
+    monkeypatch.setenv("BW_CALLBACK_PASSWORD", "callback-pass-for-tests")
+
+
+def test_readme_example_runs_with_sandbox(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = tmp_path / "bw.toml"
+    config.write_text(readme_example())
+    code = main(["apply", "--sandbox", "--config", str(config), "--order-delay", "0.1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    for title in ("Verify credentials", "Application", "Location", "Order status"):
+        assert f"✓ {title}" in out
+    assert "COMPLETE" in out
+    assert "callback: message-delivered" in out
+
+
+def test_json_lists_everything_created(
+    sandbox, account_env, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    code = main(["apply", "--config", str(account_config(sandbox, tmp_path)), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    document = json.loads(captured.out)
+    held = state(sandbox)
+    assert document["application_id"] == held["applications"][0]["id"]
+    assert document["location_id"] == held["locations"][0]["id"]
+    assert document["order_id"] == held["orders"][0]["id"]
+    assert document["last_message_id"] == held["messages"][0]["id"]
+    assert len(document["numbers"]) == 1
+    assert "✓ Application" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("area_code", "expected"),
+    [("333", 1), ("444", 4), ("777", 3)],
+)
+def test_exit_code_per_cause(
+    sandbox, account_env, tmp_path: Path, capsys: pytest.CaptureFixture, area_code, expected
+) -> None:
+    config = account_config(sandbox, tmp_path, area_code=area_code)
+    assert main(["apply", "--config", str(config)]) == expected
+    err = capsys.readouterr().err
+    assert "next:" in err
+    assert "created so far:" in err and "application_id" in err
+
+
+def test_wrong_password_exits_2(
+    sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("BW_PASSWORD", "not-the-password")
+    monkeypatch.setenv("BW_CALLBACK_PASSWORD", "x" * 20)
+    assert main(["apply", "--config", str(account_config(sandbox, tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert "not-the-password" not in err
+    assert "Dashboard" in err
+
+
+def test_missing_password_exits_2_with_where_to_put_it(
+    sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("BW_CALLBACK_PASSWORD", "x" * 20)
+    monkeypatch.setenv("BW_WIZARD_KEYRING_SERVICE", "bw-wizard-test-empty")
+    assert main(["apply", "--config", str(account_config(sandbox, tmp_path))]) == 2
+    assert "BW_PASSWORD" in capsys.readouterr().err
+
+
+def test_order_timeout_exits_5_then_rerun_finishes(
+    sandbox, account_env, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    control(sandbox, "config", {"order_delay": 1.0})
+    assert main(["apply", "--config", str(account_config(sandbox, tmp_path, timeout=0.2))]) == 5
+    assert "still" in capsys.readouterr().err
+    assert main(["apply", "--config", str(account_config(sandbox, tmp_path, timeout=20))]) == 0
+    assert len(state(sandbox)["orders"]) == 1
+
+
+def test_rate_limited_exits_7(
+    sandbox, account_env, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    control(
+        sandbox,
+        "faults",
+        {
+            "method": "GET",
+            "path": "/api/accounts/*",
+            "count": 50,
+            "kind": "rate_limit",
+            "reset_after": 0,
+        },
+    )
+    assert main(["apply", "--config", str(account_config(sandbox, tmp_path))]) == 7
+    assert "rate" in capsys.readouterr().err.lower()
+
+
+def test_bad_config_exits_1_without_traceback(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "bw.toml"
+    path.write_text('[order]\narea_code = "911"\n')
+    assert main(["apply", "--config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "area_code" in err
+
+
+def _progress_steps(state_dir: Path, profile: str) -> set[str]:
+    path = state_dir / f"progress-{profile}.json"
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return set()
+    return {key for key, record in data.get("steps", {}).items() if record.get("status") == "done"}
+
+
+@pytest.mark.parametrize("kill_after", [s for s in ORDER_OF_STEPS if s is not StepId.SEND])
+def test_killed_after_a_step_then_rerun_creates_nothing_twice(
+    sandbox, account_env, tmp_path: Path, isolated_dirs, kill_after: StepId
+) -> None:
+    config = account_config(sandbox, tmp_path)
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "wizard", "apply", "--config", str(config)]
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    account = sandbox.config.identity.account_id
+    try:
+        while str(kill_after) not in _progress_steps(isolated_dirs["state"], account):
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "the step was never recorded"
+            time.sleep(0.005)  # polling the file for the condition, not a fixed wait
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(10)
+    rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    held = state(sandbox)
+    assert len(held["applications"]) == 1
+    assert len(held["locations"]) == 1
+    assert len(held["orders"]) == 1
+    assert len(held["messages"]) == 1
+    leftovers = list(isolated_dirs["state"].glob(".*.tmp"))
+    assert leftovers == [], "a killed write must not leave temp files that matter"
+    json.loads((isolated_dirs["state"] / f"progress-{account}.json").read_text())

@@ -1,0 +1,116 @@
+"""One error type for everything that can go wrong talking to Bandwidth.
+
+Screens, the headless mode and the steps all need the same four facts about a failure (HTTP
+status, Bandwidth's own code, what went wrong, what to do next) no matter whether the cause was
+an XML error list, a JSON error, an HTML page from a proxy or a refused connection. Keeping them
+in one type means callers branch on ``kind`` instead of on httpx or parser exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Every value ``BandwidthError.kind`` can take; callers map these to exit codes and colours.
+KINDS = frozenset(
+    {
+        "auth",
+        "not_found",
+        "conflict",
+        "rate_limited",
+        "timeout",
+        "network",
+        "validation",
+        "server",
+        "general",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field the messaging API rejected, so a form can point at the right input."""
+
+    field: str
+    description: str
+
+
+class BandwidthError(Exception):
+    """A request to Bandwidth (or the sandbox) did not give the answer the wizard needs.
+
+    ``str(e)`` is a plain sentence (what happened, then the next step) that is safe to show to a
+    person or write to a log: it never contains a credential.
+    """
+
+    status: int | None
+    """HTTP status, or None when no answer arrived (timeout, refused connection)."""
+    code: str | None
+    """Bandwidth's own error code (``"13609"``) or the messaging error ``type``; None if absent."""
+    description: str
+    """What went wrong, in the API's words when it gave any."""
+    hint: str
+    """What the person can do about it."""
+    kind: str
+    """Coarse cause, one of :data:`KINDS`; drives exit codes and retry decisions."""
+    method: str
+    """HTTP method of the failed request."""
+    url: str
+    """URL of the failed request (never contains a credential)."""
+    field_errors: list[FieldError]
+    """Per-field problems from the messaging API's ``fieldErrors``."""
+    retry_after: float | None
+    """Seconds the server asked us to wait before trying again (429), if it said."""
+
+    def __init__(
+        self,
+        description: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        hint: str = "",
+        kind: str = "general",
+        method: str = "",
+        url: str = "",
+        field_errors: list[FieldError] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown error kind {kind!r}")
+        self.status = status
+        self.code = code
+        self.description = description
+        self.hint = hint
+        self.kind = kind
+        self.method = method
+        self.url = url
+        self.field_errors = list(field_errors or [])
+        self.retry_after = retry_after
+        super().__init__(self._sentence())
+
+    def _sentence(self) -> str:
+        where = []
+        if self.status is not None:
+            where.append(f"HTTP {self.status}")
+        if self.code:
+            where.append(f"error {self.code}")
+        text = self.description.rstrip(".") + "."
+        if where:
+            text = f"{text} ({', '.join(where)})"
+        if self.field_errors:
+            fields = "; ".join(f"{f.field}: {f.description}" for f in self.field_errors)
+            text = f"{text} Fields: {fields}."
+        if self.hint:
+            text = f"{text} {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self._sentence()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(kind={self.kind!r}, status={self.status!r}, "
+            f"code={self.code!r}, description={self.description!r})"
+        )
+
+
+class BandwidthConnectionError(BandwidthError):
+    """No HTTP answer at all: refused connection, DNS failure, dropped connection or timeout."""

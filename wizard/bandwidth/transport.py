@@ -1,0 +1,477 @@
+"""The request/retry core shared by the Dashboard and messaging clients.
+
+One ``httpx.AsyncClient`` per API client (keep-alive, explicit timeouts); every request goes
+through :meth:`HttpCore.send`, which announces it (``on_request``), retries what is safe to
+retry, and turns every failure (error XML or JSON, HTML pages, empty bodies, refused
+connections, timeouts) into one :class:`~wizard.bandwidth.errors.BandwidthError`.
+
+What is safe to retry: a GET, or the applicationSettings PUT (both idempotent), on connection
+errors, 5xx and 429. A POST is sent at most once, except when the connection could not even be
+opened (``httpx.ConnectError``/``ConnectTimeout``: nothing reached the server). A read timeout
+after a POST was sent is never retried: the create may have happened, and the steps look it up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import random
+import re
+import socket
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from .auth import auth_scheme
+from .errors import BandwidthConnectionError, BandwidthError, FieldError
+from .hints import credential_phrase, hint_for, kind_for
+from .models import RequestInfo
+from .xml import MASK, PASSWORD_RE, XmlDecodeError, find_errors, mask_passwords, parse
+
+#: Connect quickly (a wrong host should fail fast), but give slow API answers time.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
+
+USER_AGENT = "bw-wizard/0.1 (+httpx)"
+
+OnRequest = Callable[[RequestInfo], Awaitable[None] | None]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try an idempotent request again.
+
+    Delays grow ``base_delay * 2**n`` up to ``max_delay`` with jitter; a server's
+    ``X-RateLimit-Reset``/``Retry-After`` wins over the computed delay. Retrying stops after
+    ``max_attempts`` tries or when the next wait would take the total past ``max_total_wait``.
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_total_wait: float = 30.0
+    jitter: float = 0.25
+    """Fraction of each computed delay that is randomised (0 = none)."""
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+def header_delay(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds the server asked us to wait: ``X-RateLimit-Reset`` (epoch seconds) or
+    ``Retry-After`` (seconds or an HTTP date); None when it said nothing usable."""
+    reset = headers.get("x-ratelimit-reset")
+    if reset:
+        try:
+            value = float(reset)
+        except ValueError:
+            value = None
+        if value is not None:
+            if value > 100_000_000_000:  # epoch milliseconds
+                value /= 1000.0
+            # Some servers send a delta instead of an epoch; anything under a year is a delta.
+            return max(0.0, value - now) if value > 31_536_000 else max(0.0, value)
+    after = headers.get("retry-after")
+    if after:
+        try:
+            return max(0.0, float(after))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(after).timestamp() - now)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from (anyio hides the OSError two deep)."""
+    out: list[BaseException] = []
+    stack: list[BaseException | None] = [exc]
+    while stack and len(out) < 20:
+        current = stack.pop()
+        if current is None or any(current is seen for seen in out):
+            continue
+        out.append(current)
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(getattr(current, "exceptions", ()) or ())
+    return out
+
+
+def _is_html(content_type: str, body: bytes) -> bool:
+    if "html" in content_type:
+        return True
+    head = body.lstrip()[:64].lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _html_title(body: bytes) -> str:
+    match = re.search(rb"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+    if not match:
+        return ""
+    return " ".join(match.group(1).decode("utf-8", "replace").split())[:120]
+
+
+def _is_json(content_type: str, body: bytes) -> bool:
+    return "json" in content_type or body.lstrip()[:1] in (b"{", b"[")
+
+
+def _is_xml(content_type: str, body: bytes) -> bool:
+    return "xml" in content_type or body.lstrip()[:1] == b"<"
+
+
+class HttpCore:
+    """One reused ``httpx.AsyncClient`` plus the request, retry and error policy."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth | None,
+        *,
+        api: str,
+        accept: str,
+        timeout: httpx.Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_request: OnRequest | None = None,
+        sleep: Sleep | None = None,
+        clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+        generation: str = "current",
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api = api
+        self.retry = retry or RetryPolicy()
+        self._auth = auth
+        self._on_request = on_request
+        self._sleep = sleep or asyncio.sleep
+        self._clock = clock or time.time
+        self._rng = rng or random.Random()
+        self._credentials = credential_phrase(api, auth_scheme(auth), generation)
+        if timeout is None:
+            timeout = DEFAULT_TIMEOUT
+        elif not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout, connect=min(5.0, float(timeout)))
+        self._client = httpx.AsyncClient(
+            auth=auth,
+            timeout=timeout,
+            transport=transport,
+            headers={"User-Agent": USER_AGENT, "Accept": accept},
+            follow_redirects=False,
+        )
+        self.sleeps: list[float] = []
+        """Every backoff wait taken, in order (diagnostics and tests)."""
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def is_closed(self) -> bool:
+        return self._client.is_closed
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: str | None = None,
+        content_type: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Send with retries; return a 2xx response (body read) or raise BandwidthError."""
+        url = self.url(path)
+        if idempotent is None:
+            idempotent = method.upper() in ("GET", "HEAD")
+        policy = self.retry
+        headers = {"Content-Type": content_type} if content_type else None
+        body_bytes = content.encode("utf-8") if content is not None else None
+        shown_url = str(httpx.URL(url, params=params)) if params else url
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._announce(
+                RequestInfo(method.upper(), shown_url, mask_passwords(content or ""), attempt)
+            )
+            failure: BandwidthError
+            retryable: bool
+            server_wait: float | None = None
+            try:
+                response = await self._client.request(
+                    method, url, content=body_bytes, params=params, headers=headers
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                failure = self._connection_error(exc, method, shown_url)
+                retryable = True  # nothing reached the server
+            except httpx.TimeoutException as exc:
+                failure = self._connection_error(exc, method, shown_url)
+                retryable = False  # may have been received; a read timeout is already long
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                failure = self._connection_error(exc, method, shown_url)
+                retryable = idempotent
+            except httpx.HTTPError as exc:
+                failure = self._connection_error(exc, method, shown_url)
+                retryable = False
+            else:
+                if response.is_success:
+                    return response
+                failure = self.error_from_response(response)
+                server_wait = header_delay(response.headers, self._clock())
+                if server_wait is not None:
+                    failure.retry_after = server_wait
+                    failure.hint = self._hint(failure)
+                    failure.args = (str(failure),)
+                retryable = idempotent and (
+                    response.status_code == 429 or response.status_code >= 500
+                )
+            if not retryable or attempt >= policy.max_attempts:
+                raise self._scrub_error(failure, content)
+            delay = self._delay(attempt, server_wait)
+            if waited + delay > policy.max_total_wait:
+                raise self._scrub_error(failure, content)
+            waited += delay
+            self.sleeps.append(delay)
+            await self._sleep(delay)
+
+    def _delay(self, attempt: int, server_wait: float | None) -> float:
+        policy = self.retry
+        if server_wait is not None:
+            # Honour the server; add a little jitter so many clients do not return together.
+            return server_wait + self._rng.uniform(0, policy.jitter * policy.base_delay)
+        delay = min(policy.max_delay, policy.base_delay * (2 ** (attempt - 1)))
+        return delay * (1 - policy.jitter * self._rng.random())
+
+    async def _announce(self, info: RequestInfo) -> None:
+        if self._on_request is None:
+            return
+        result = self._on_request(info)
+        if inspect.isawaitable(result):
+            await result
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def _scrub(self, value: str, extra: tuple[str, ...] = ()) -> str:
+        secrets = (*getattr(self._auth, "secret_values", lambda: ())(), *extra)
+        for secret in secrets:
+            if secret and len(secret) >= 3:
+                value = value.replace(secret, MASK)
+        return value
+
+    def _scrub_error(self, error: BandwidthError, content: str | None) -> BandwidthError:
+        """Mask credentials (and any password the request carried) a server echoed back."""
+        extra = tuple(m.group(3) for m in PASSWORD_RE.finditer(content or ""))
+        error.description = self._scrub(error.description, extra)
+        error.field_errors = [
+            FieldError(f.field, self._scrub(f.description, extra)) for f in error.field_errors
+        ]
+        error.args = (str(error),)
+        return error
+
+    def _hint(self, error: BandwidthError, *, html: bool = False, refused: bool = False) -> str:
+        return hint_for(
+            kind=error.kind,
+            status=error.status,
+            code=error.code,
+            api=self.api,
+            credentials=self._credentials,
+            url=error.url or self.base_url,
+            retry_after=error.retry_after,
+            html=html,
+            refused=refused,
+        )
+
+    def _connection_error(
+        self, exc: httpx.HTTPError, method: str, url: str
+    ) -> BandwidthConnectionError:
+        host = httpx.URL(url).host
+        refused = False
+        if isinstance(exc, httpx.TimeoutException):
+            kind = "timeout"
+            phase = {
+                httpx.ConnectTimeout: "opening a connection",
+                httpx.ReadTimeout: "waiting for the answer",
+                httpx.WriteTimeout: "sending the request",
+                httpx.PoolTimeout: "waiting for a free connection",
+            }.get(type(exc), "waiting")
+            description = f"{host} timed out while {phase}"
+        elif isinstance(exc, httpx.ConnectError):
+            kind = "network"
+            causes = _causes(exc)
+            refused = any(isinstance(c, ConnectionRefusedError) for c in causes)
+            if refused:
+                description = f"The connection to {host} was refused"
+            elif any(isinstance(c, socket.gaierror) for c in causes):
+                description = f"The host name {host} could not be found"
+            else:
+                description = f"Could not connect to {host}"
+        elif isinstance(exc, httpx.RemoteProtocolError):
+            kind = "network"
+            description = f"{host} closed the connection without a complete answer"
+        else:
+            kind = "network"
+            description = f"The connection to {host} failed ({type(exc).__name__})"
+        error = BandwidthConnectionError(
+            self._scrub(description), kind=kind, method=method.upper(), url=url
+        )
+        error.hint = self._hint(error, refused=refused)
+        error.args = (str(error),)
+        return error
+
+    def error_from_response(
+        self, response: httpx.Response, *, errors: list[tuple[str | None, str]] | None = None
+    ) -> BandwidthError:
+        """Read whatever error body came back (XML, JSON, HTML, nothing) into one error."""
+        status = response.status_code
+        body = response.content
+        content_type = response.headers.get("content-type", "").lower()
+        method = response.request.method
+        url = str(response.request.url)
+        code: str | None = None
+        description = ""
+        field_errors: list[FieldError] = []
+        html = False
+        if errors is None:
+            errors = []
+            if not body.strip():
+                pass
+            elif _is_html(content_type, body):
+                html = True
+                title = _html_title(body)
+                description = f"The server answered with a web page (HTTP {status})" + (
+                    f" titled {title!r}" if title else ""
+                )
+            elif _is_json(content_type, body):
+                code, description, field_errors = _json_error(body)
+            elif _is_xml(content_type, body):
+                try:
+                    errors = find_errors(parse(body))
+                except XmlDecodeError:
+                    description = f"The server answered HTTP {status} with malformed XML"
+            else:
+                snippet = " ".join(body[:200].decode("utf-8", "replace").split())
+                description = f"The server answered HTTP {status}: {snippet}"
+        if errors:
+            code = errors[0][0]
+            description = "; ".join(
+                f"{d}" if i == 0 or not c else f"{d} (error {c})"
+                for i, (c, d) in enumerate(errors)
+                if d
+            ) or (f"Bandwidth error {code}" if code else "")
+        if not description:
+            reason = response.reason_phrase or "error"
+            description = f"The server answered HTTP {status} {reason} with no details"
+        kind = "general" if html and status < 400 else kind_for(status, code)
+        error = BandwidthError(
+            self._scrub(description),
+            status=status,
+            code=code,
+            kind=kind,
+            method=method,
+            url=url,
+            field_errors=field_errors,
+        )
+        error.hint = self._hint(error, html=html)
+        if response.is_redirect:
+            target = response.headers.get("location", "")
+            error.description = f"The server redirected the request to {target or 'elsewhere'}"
+            error.hint = (
+                "The base URL is probably not the API's (or needs https): check it; the wizard "
+                "does not follow redirects so credentials are never sent to another host."
+            )
+        error.args = (str(error),)
+        return error
+
+    def unexpected(self, response: httpx.Response, what: str) -> BandwidthError:
+        """An answer that is neither an error nor what the request should produce."""
+        body = response.content
+        content_type = response.headers.get("content-type", "").lower()
+        if body.strip() and _is_html(content_type, body):
+            return self.error_from_response(response)
+        error = BandwidthError(
+            f"The server answered HTTP {response.status_code} but {what}",
+            status=response.status_code,
+            kind="general",
+            method=response.request.method,
+            url=str(response.request.url),
+        )
+        error.hint = (
+            "Check that the base URL points at the Bandwidth API (or the sandbox) and not at "
+            "another service."
+        )
+        error.args = (str(error),)
+        return error
+
+    # -- bodies ----------------------------------------------------------------------------
+
+    def xml_body(self, response: httpx.Response, *, allow_empty: bool = False) -> dict[str, Any]:
+        """Parse an XML answer; an error list inside a 2xx answer raises BandwidthError."""
+        body = response.content
+        content_type = response.headers.get("content-type", "").lower()
+        if not body.strip():
+            if allow_empty:
+                return {}
+            raise self.unexpected(response, "with an empty body")
+        if _is_html(content_type, body) or not _is_xml(content_type, body):
+            raise self.unexpected(response, f"not with XML ({content_type or 'no content type'})")
+        try:
+            doc = parse(body)
+        except XmlDecodeError as exc:
+            raise self.unexpected(response, "with malformed XML") from exc
+        errors = find_errors(doc)
+        if errors:
+            raise self.error_from_response(response, errors=errors)
+        return doc
+
+    def json_body(self, response: httpx.Response) -> Any:
+        """Parse a JSON answer, or raise BandwidthError for anything else."""
+        body = response.content
+        content_type = response.headers.get("content-type", "").lower()
+        if not body.strip():
+            raise self.unexpected(response, "with an empty body")
+        if _is_html(content_type, body) or not _is_json(content_type, body):
+            raise self.unexpected(response, f"not with JSON ({content_type or 'no content type'})")
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise self.unexpected(response, "with malformed JSON") from exc
+
+
+def _json_error(body: bytes) -> tuple[str | None, str, list[FieldError]]:
+    """The messaging API's ``{type, description, fieldErrors}`` (tolerating variants)."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None, "The server answered with malformed JSON", []
+    if isinstance(payload, list) and payload and isinstance(payload[0], dict):
+        payload = payload[0]
+    if not isinstance(payload, dict):
+        return None, "", []
+    code = payload.get("type") or payload.get("code") or payload.get("error")
+    description = str(
+        payload.get("description")
+        or payload.get("message")
+        or payload.get("error_description")
+        or ""
+    )
+    fields = []
+    for entry in payload.get("fieldErrors") or []:
+        if isinstance(entry, dict):
+            fields.append(
+                FieldError(
+                    str(entry.get("fieldName") or entry.get("field") or ""),
+                    str(entry.get("description") or entry.get("message") or ""),
+                )
+            )
+    return (str(code) if code else None), description, fields
