@@ -62,6 +62,8 @@ MAX_BODY = 1024 * 1024
 KNOWN_TYPES = frozenset(
     {"message-received", "message-sending", "message-sent", "message-delivered", "message-failed"}
 )
+#: Deepest JSON nesting accepted (Bandwidth's events are 3 levels deep).
+MAX_DEPTH = 64
 #: Log line format version, so a later wizard can read logs written by this one.
 LOG_VERSION = 1
 
@@ -493,10 +495,12 @@ class CallbackReceiver:
             await self._handle(scope, receive, send)
         except _ClientGone:
             return
-        except Exception:
+        except Exception as error:
             # A bug, not the client's fault; keep the traceback out of the user's terminal.
             logger.debug("callback receiver failed", exc_info=True)
-            await _respond(send, 500, "The receiver failed; Bandwidth will retry.")
+            self.last_error = f"The callback receiver failed on a request ({type(error).__name__})."
+            with contextlib.suppress(Exception):  # the answer may already have started
+                await _respond(send, 500, "The receiver failed; Bandwidth will retry.")
 
     async def _handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path") or "/"
@@ -586,6 +590,8 @@ class CallbackReceiver:
             data = json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
         except (ValueError, RecursionError):
             return [], "The body is not valid JSON: Bandwidth sends a JSON array of events."
+        if not _shallow(data, MAX_DEPTH):
+            return [], f"The JSON is nested more than {MAX_DEPTH} levels deep."
         items = data if isinstance(data, list) else [data]
         if not all(isinstance(item, dict) for item in items):
             return [], "Expected a JSON array of event objects (or a single event object)."
@@ -625,6 +631,20 @@ class CallbackReceiver:
         return 200, json.dumps({"accepted": len(fresh), "duplicates": duplicates})
 
 
+def _shallow(data: object, limit: int) -> bool:
+    """True when `data` nests at most `limit` levels (checked without recursion, so a hostile
+    body cannot make the later dumps to the log hit Python's recursion limit)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return False
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -651,7 +671,8 @@ async def _respond(
     if json_body:
         body, content_type = text.encode(), b"application/json"
     else:
-        body, content_type = (json.dumps({"error": text}) + "\n").encode(), b"application/json"
+        field_name = "error" if status >= 400 else "message"
+        body, content_type = (json.dumps({field_name: text}) + "\n").encode(), b"application/json"
     await send(
         {
             "type": "http.response.start",

@@ -104,7 +104,11 @@ async def _serve(args: argparse.Namespace, user: str | None, password: str | Non
         except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C still ends asyncio.run
             pass
 
-    auth = f"Basic auth as “{user}”, password ••••" if user else "no auth: events are marked unauthenticated"
+    auth = (
+        f"Basic auth as “{user}”, password ••••"
+        if user
+        else "no auth: events are marked unauthenticated"
+    )
     _say(f"Listening for Bandwidth callbacks on {server.url} ({auth})")
     _say(f"Events are saved to {receiver.log_path}")
     if receiver.restored_count:

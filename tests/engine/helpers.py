@@ -7,27 +7,12 @@ from typing import Any
 import httpx
 
 from wizard.connect import ConnectionSettings, Secrets, build_engine
+from wizard.sandbox_mode import sandbox_connection
 from wizard.steps import Engine, Event, MemoryProgress, PollSchedule, ProgressBook, SetupInputs
 
 
 def sandbox_conn(sandbox: Any) -> tuple[ConnectionSettings, Secrets]:
-    identity = sandbox.config.identity
-    conn = ConnectionSettings(
-        account_id=identity.account_id,
-        username=identity.username,
-        client_id=identity.client_id,
-        messaging_user_id=identity.user_id,
-        dashboard_url=sandbox.dashboard_url,
-        messaging_url=sandbox.messaging_url,
-        oauth_token_url=sandbox.oauth_token_url,
-    )
-    secrets = Secrets(
-        dashboard_password=identity.password,
-        oauth_client_secret=identity.client_secret,
-        messaging_token=identity.token,
-        messaging_secret=identity.secret,
-    )
-    return conn, secrets
+    return sandbox_connection(sandbox)
 
 
 def make_engine(

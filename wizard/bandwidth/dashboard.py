@@ -350,7 +350,7 @@ class DashboardClient:
     async def create_order(
         self,
         site_id: str,
-        location_id: str,
+        location_id: str | None,
         area_code: str,
         quantity: int,
         customer_order_id: str,
@@ -359,6 +359,7 @@ class DashboardClient:
         """``POST /accounts/{a}/orders`` (the guide's area-code order plus CustomerOrderId).
 
         Never retried: if the answer is lost, find the order by ``customer_order_id``.
+        ``location_id=None`` leaves PeerId out (the site's default location is used).
         """
         body = xml.order_xml(
             site_id=site_id,

@@ -266,7 +266,7 @@ def application_settings_xml(application_id: str) -> str:
 def order_xml(
     *,
     site_id: str,
-    location_id: str,
+    location_id: str | None,
     area_code: str,
     quantity: int,
     customer_order_id: str | None = None,
@@ -276,8 +276,9 @@ def order_xml(
     order: dict[str, Any] = {
         "AreaCodeSearchAndOrderType": {"AreaCode": str(area_code), "Quantity": str(quantity)},
         "SiteId": site_id,
-        "PeerId": location_id,
     }
+    if location_id:  # without it, Bandwidth uses the site's default location (or says 5020)
+        order["PeerId"] = location_id
     if customer_order_id:
         order["CustomerOrderId"] = customer_order_id
     if name:

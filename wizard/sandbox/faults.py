@@ -175,6 +175,7 @@ class SandboxMiddleware:
             await send(message)
 
         started = time.monotonic()
+        arrived = self.state.wall()
         try:
             if fault is not None and fault.kind == "delay":
                 # Read the body first: a client that times out must not stop the work, just as
@@ -191,7 +192,9 @@ class SandboxMiddleware:
         finally:
             self.state.record_request(
                 {
-                    "time": round(self.state.wall(), 3),
+                    # Arrival time: a dropped request finishes after the retry it provoked,
+                    # and the log must still read in the order the client asked.
+                    "time": round(arrived, 6),
                     "method": method,
                     "path": path,
                     "route": self._route_of(scope),

@@ -346,6 +346,12 @@ class SandboxState:
             key = f"{entry['method']} {entry['route']}"
             self.request_counts[key] = self.request_counts.get(key, 0) + 1
             self.recent_requests.append(entry)
+            # Entries arrive when a request ends; keep them in the order the requests began.
+            log = self.recent_requests
+            index = len(log) - 1
+            while index > 0 and log[index - 1]["time"] > entry["time"]:
+                log[index - 1], log[index] = log[index], log[index - 1]
+                index -= 1
 
     # -- OAuth2 tokens ---------------------------------------------------------------------
 
