@@ -27,9 +27,9 @@ test: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# Draws screenshots/ from the snapshot tests' scenes; never rewrites the reviewed snapshots.
 screenshots: $(TEST_STAMP)
-	$(PY) -m pytest -q tests/tui --snapshot-update -p no:randomly
-	$(PY) -m wizard.tui.screenshots screenshots
+	$(PY) -m tests.tui.screenshots screenshots
 
 bench: $(TEST_STAMP)
 	$(PY) benchmarks/run.py

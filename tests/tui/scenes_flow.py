@@ -1,0 +1,288 @@
+"""Scenes for the order, order-status and send screens, shared by the snapshot tests and
+`make screenshots`.
+
+Each scene is an App plus a `run_before(pilot)` that brings it to the state worth a picture,
+waiting on what the screen shows (never on a fixed sleep). The early steps are driven through
+the engine inside the app's own loop, with the app's callback receiver as the application's
+callback URL, so the callbacks in the pictures are real ones from the sandbox.
+
+Determinism: the sandbox is reset to its seed before each scene (ids and numbers repeat), URLs
+are shown with Bandwidth's hosts (never the sandbox's port), and the order-status scenes give
+the engine and the sandbox one virtual clock that moves only when the engine waits between
+polls, by exactly the interval it asked for. What each poll sees and the elapsed times on
+screen are then the same on every run, however busy the machine is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from tests.tui.scenes import Scene, sandbox_conn, sandbox_control, wait_until
+from wizard.steps import Engine, PollSchedule, SetupInputs, StepId
+from wizard.tui.app import WizardApp
+from wizard.tui.context import WizardContext
+from wizard.tui.messages import ProgressChanged
+
+DELIVERED_TO = "+19195550199"
+"""A sandbox destination that ends in message-delivered."""
+FAILED_TO = "+19195554720"
+"""A sandbox destination that ends in message-failed 4720 (invalid destination)."""
+
+SCENE_ORDER_DELAY = 1.5
+"""Sandbox order delay in the status scenes: RECEIVED for 0.5 s, PROCESSING until 1.5 s."""
+SCENE_POLLS = PollSchedule(first=0.8, factor=1.5, cap=5.0)
+"""Polls at 0, 0.8 and 2.0 s (virtual time): one in each of the sandbox's phases above."""
+
+
+# -- building blocks ----------------------------------------------------------------------------
+
+
+class VirtualClock:
+    """Time that moves only when the engine sleeps, by exactly the interval it asked for.
+
+    Shared by the engine (elapsed times, poll waits) and the sandbox (order progress), so the
+    order is RECEIVED, PROCESSING or final at each poll by arithmetic, not by scheduling luck.
+    It starts at the real monotonic time, so it never runs backwards for the sandbox.
+    """
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)  # let the screen draw; no real waiting
+
+
+def make_app(server: Any, *, sandbox: bool = True, **inputs: Any) -> WizardApp:
+    """The real app on a context pointed at `server`, with the receiver started by the app."""
+    conn, secrets = sandbox_conn(server)
+    ctx = WizardContext(
+        sandbox=sandbox,
+        conn=conn,
+        secrets=secrets,
+        inputs=SetupInputs(**inputs),
+        start_receiver=True,
+    )
+    return WizardApp(ctx)
+
+
+async def drive_engine(pilot: Pilot[Any], until: StepId) -> None:
+    """Run the steps up to `until` through the app's own engine, as the earlier screens would."""
+    app: WizardApp = pilot.app  # type: ignore[assignment]
+    await wait_until(pilot, lambda: app.ready, "the app to start")
+    ctx = app.ctx
+    await wait_until(pilot, lambda: ctx.receiver_url, "the app's callback receiver")
+    if not ctx.inputs.callback_url:
+        ctx.inputs.callback_url = ctx.receiver_url or ""
+    assert ctx.engine is not None, "the sandbox context should connect at start-up"
+    await ctx.engine.run_all(ctx.inputs, until=until)
+    app.post_message(ProgressChanged())
+
+
+@contextlib.contextmanager
+def virtual_time(ctx: WizardContext, server: Any) -> Any:
+    """The engine and the sandbox on one VirtualClock for the duration of the block."""
+    clock = use_virtual_clock(ctx)
+    state = server.state
+    real = state.clock
+    state.clock = clock.clock
+    try:
+        yield clock
+    finally:
+        state.clock = real
+
+
+def use_virtual_clock(ctx: WizardContext, clock: VirtualClock | None = None) -> VirtualClock:
+    """Swap in an engine on the same clients whose clock only moves with its polls."""
+    assert ctx.engine is not None and ctx.clients is not None
+    clock = clock or VirtualClock()
+    ctx.engine = Engine(
+        ctx.clients.dashboard,
+        ctx.clients.messaging,
+        ctx.progress,
+        on_event=ctx.dispatch,
+        poll=SCENE_POLLS,
+        sleep=clock.sleep,
+        clock=clock.clock,
+    )
+    return clock
+
+
+async def goto(pilot: Pilot[Any], page: str) -> Any:
+    app: WizardApp = pilot.app  # type: ignore[assignment]
+    app.goto(page)
+    screen = await wait_until(
+        pilot,
+        lambda: app.screen if app.screen.id == f"page-{page}" and _ui_ready(app.screen) else None,
+        f"the {page} screen",
+    )
+    await pilot.pause()
+    return screen
+
+
+def _ui_ready(screen: Any) -> bool:
+    return bool(getattr(screen, "ui_ready", False))
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Stop cursors blinking, so the picture does not depend on when it was taken."""
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
+async def workers_idle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# -- the scenes ---------------------------------------------------------------------------------
+
+
+def order_scene(server: Any) -> Scene:
+    """Order numbers: area code 919, two numbers, the numbers on offer listed."""
+    app = make_app(server, area_code="919", quantity=2)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await drive_engine(pilot, StepId.ASSIGN)
+        screen = await goto(pilot, "order")
+        await wait_until(pilot, lambda: screen.available, "the numbers on offer")
+        await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene("order", app, run_before)
+
+
+def _status_scene(name: str, server: Any, area_code: str, final: str) -> Scene:
+    app = make_app(server, area_code=area_code, quantity=2)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asyncio.to_thread(
+            sandbox_control, server, "/_sandbox/config", {"order_delay": SCENE_ORDER_DELAY}
+        )
+        await drive_engine(pilot, StepId.ASSIGN)
+        with virtual_time(pilot.app.ctx, server):  # type: ignore[attr-defined]
+            order = await goto(pilot, "order")
+            await wait_until(pilot, lambda: order.is_valid(), "the order form to be ready")
+            order.action_next()
+            screen = await wait_until(
+                pilot,
+                lambda: (
+                    pilot.app.screen
+                    if pilot.app.screen.id == "page-order-status" and _ui_ready(pilot.app.screen)
+                    else None
+                ),
+                "the order status screen",
+            )
+            await wait_until(
+                pilot,
+                lambda: screen.timeline.status == final and not screen.timeline.watching,
+                f"the order to end {final}",
+            )
+            await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene(name, app, run_before)
+
+
+def order_complete_scene(server: Any) -> Scene:
+    """Order status: RECEIVED, PROCESSING, COMPLETE with the two numbers."""
+    return _status_scene("order-complete", server, "919", "COMPLETE")
+
+
+def order_failed_scene(server: Any) -> Scene:
+    """Order status: the sandbox's area code 333 ends FAILED, explained with what to do."""
+    return _status_scene("order-failed", server, "333", "FAILED")
+
+
+def _send_scene(name: str, server: Any, to: str, outcome: str) -> Scene:
+    app = make_app(server, area_code="919", quantity=1)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        # Bandwidth's own 10 s answer limit: on a busy machine the test fixture's short one
+        # would make the sandbox redeliver, and the picture would gain a "redelivered" note.
+        await asyncio.to_thread(
+            sandbox_control, server, "/_sandbox/config", {"callback_timeout": 10.0}
+        )
+        await drive_engine(pilot, StepId.WAIT_ORDER)
+        screen = await goto(pilot, "send")
+        to_input = screen.query_one("#to", Input)
+        to_input.value = to
+        await wait_until(pilot, lambda: screen.is_valid(), "the message form to be valid")
+        screen.action_next()
+        await wait_until(
+            pilot,
+            lambda: _outcome(screen) == outcome,
+            f"the message's {outcome} callback in the log",
+        )
+        await workers_idle(pilot)
+        screen.query_one("#text", TextArea).focus()
+        await steady(pilot)
+
+    return Scene(name, app, run_before)
+
+
+def _outcome(screen: Any) -> str | None:
+    timelines = screen.callback_log.tracker.messages
+    if not timelines:
+        return None
+    timeline = timelines[-1]
+    return timeline.status if timeline.sent_here and timeline.done else None
+
+
+def send_delivered_scene(server: Any) -> Scene:
+    """Send: a message accepted, sending, delivered, shown in the live callback log."""
+    return _send_scene("send-delivered", server, DELIVERED_TO, "delivered")
+
+
+def send_failed_scene(server: Any) -> Scene:
+    """Send: the sandbox's +19195554720 ends in message-failed 4720, meaning and next step."""
+    return _send_scene("send-failed", server, FAILED_TO, "failed")
+
+
+def carrier_advice_scene(server: Any) -> Scene:
+    """The dialog shown before a real send: what the from-number needs for US carriers."""
+    app = make_app(server, area_code="919", quantity=1)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from wizard.tui.screens.send import CarrierAdviceScreen
+
+        await drive_engine(pilot, StepId.WAIT_ORDER)
+        screen = await goto(pilot, "send")
+        screen.query_one("#to", Input).value = DELIVERED_TO
+        await wait_until(pilot, lambda: screen.is_valid(), "the message form to be valid")
+        sender = screen.composer.draft().from_number or ""
+        pilot.app.push_screen(CarrierAdviceScreen(sender))
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, CarrierAdviceScreen)
+                and pilot.app.screen.query("#advice-text")
+            ),
+            "the dialog",
+        )
+        await steady(pilot)
+
+    return Scene("send-carrier-advice", app, run_before)
+
+
+SCENES: dict[str, Callable[[Any], Scene]] = {
+    "order": order_scene,
+    "order-complete": order_complete_scene,
+    "order-failed": order_failed_scene,
+    "send-delivered": send_delivered_scene,
+    "send-failed": send_failed_scene,
+    "send-carrier-advice": carrier_advice_scene,
+}
+"""Scene name -> builder taking a running sandbox (reset it before building)."""

@@ -1,0 +1,1 @@
+"""One module per step screen; each subclasses `base.StepScreen`."""

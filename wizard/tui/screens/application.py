@@ -1,0 +1,314 @@
+"""Application: the name, the callback URL every message event goes to, and its credentials.
+
+The guide's first request. The callback URL defaults to the wizard's own receiver (in the
+sandbox) or to a tunnel found on this computer, because a loopback address is unreachable for
+Bandwidth. Callback credentials are generated, so nobody invents a weak one, and the receiver
+checks them on every callback. An application with the same name is found first and reused:
+a POST whose answer was lost must not leave a second application behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Static, Switch
+
+from wizard.bandwidth import xml as bwxml
+from wizard.credentials import generate_callback_password
+from wizard.steps import StepId
+from wizard.tui.screens.base import StepScreen, field
+from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
+from wizard.tui.widgets.validators import CallbackUrl, Name, Required, is_loopback_host
+
+LOOKUP_DELAY = 0.4
+"""Seconds of no typing before the name is looked up (one request per pause, not per key)."""
+
+
+class ApplicationScreen(StepScreen):
+    PAGE = "application"
+    STEPS: ClassVar = (StepId.APPLICATION,)
+    NEXT_LABEL = "Create application"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.existing: Any = None
+        """The application with the typed name, if the account has one (looked up as typed)."""
+        self.looked_up: str | None = None
+        """The name `existing` belongs to."""
+        self.tunnel_note: str = ""
+        self._lookup_timer: Timer | None = None
+        self.save_problems: list[str] = []
+        """What could not be saved after the step (settings file, keyring), as sentences."""
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        ctx = self.ctx
+        inputs = ctx.inputs
+        url = inputs.callback_url or ctx.tunnel_url or ctx.receiver_url or ""
+        yield field(
+            "Application name",
+            Input(
+                inputs.application_name,
+                validators=[Name("application name")],
+                id="app-name",
+                compact=True,
+            ),
+        )
+        yield field(
+            "Callback URL",
+            Input(
+                url,
+                placeholder="https://your-server.example.com/callbacks",
+                validators=[CallbackUrl()],
+                id="callback-url",
+                compact=True,
+            ),
+        )
+        yield Static("", id="callback-note", classes="note", markup=False)
+        yield field(
+            "Callback user",
+            Input(
+                inputs.callback_user or "bw-wizard",
+                validators=[Required("callback user")],
+                id="callback-user",
+                compact=True,
+            ),
+        )
+        yield field(
+            "Callback password",
+            Input(
+                inputs.callback_password or generate_callback_password(),
+                password=True,
+                validators=[Required("callback password")],
+                id="callback-password",
+                compact=True,
+            ),
+            help="Generated; Bandwidth sends it with every callback (Basic auth).",
+        )
+        with Horizontal(classes="field-row"):
+            yield Label("Show password", classes="field-label")
+            yield Switch(False, id="reveal", animate=False)
+            yield Button("Generate new", id="regenerate", compact=True)
+        yield Static("", id="existing-note", classes="notice", markup=False)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def on_load(self) -> None:
+        self.query_one("#existing-note").display = False
+        self._schedule_lookup()
+        ctx = self.ctx
+        if not ctx.sandbox and ctx.receiver is not None and not self.steps_done():
+            from wizard.tunnel import find_public_url
+
+            port = getattr(ctx.receiver, "port", None)
+            self.run_io(
+                lambda: find_public_url(local_port=port),
+                self._tunnel_found,
+                describe="Looking for a tunnel (ngrok) to the receiver…",
+            )
+        self._update_callback_note()
+
+    def _tunnel_found(self, lookup: Any) -> None:
+        self.tunnel_note = lookup.explanation
+        url_input = self.query_one("#callback-url", Input)
+        if lookup.callback_url:
+            self.ctx.tunnel_url = lookup.callback_url
+            if not url_input.value or url_input.value == self.ctx.receiver_url:
+                url_input.value = lookup.callback_url
+        self._update_callback_note()
+
+    def _update_callback_note(self) -> None:
+        ctx = self.ctx
+        url = self.query_one("#callback-url", Input).value.strip()
+        note = ""
+        if ctx.sandbox:
+            note = "The sandbox sends callbacks to the wizard's own receiver on this computer."
+        elif url and _is_loopback_url(url):
+            note = "Bandwidth cannot reach this computer's loopback address. " + (
+                self.tunnel_note or "Use a tunnel (ngrok) or your server's https URL."
+            )
+        elif self.tunnel_note:
+            note = self.tunnel_note
+        if ctx.receiver_error:
+            note = f"{note} The local receiver is not running: {ctx.receiver_error}".strip()
+        widget = self.query_one("#callback-note", Static)
+        widget.update(note)
+        widget.display = bool(note)
+
+    def _schedule_lookup(self) -> None:
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+        self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._lookup)
+
+    def _lookup(self) -> None:
+        engine = self.ctx.engine
+        name = self.query_one("#app-name", Input).value.strip()
+        if engine is None or not name or self.steps_done() or name == self.looked_up:
+            return
+
+        async def find() -> tuple[str, Any]:
+            return name, await engine.dashboard.find_application_by_name(name)
+
+        self.run_io(find, self._looked_up, describe=f"Looking for an application named {name}…")
+
+    def _looked_up(self, result: tuple[str, Any]) -> None:
+        name, app = result
+        self.looked_up, self.existing = name, app
+        self._show_existing()
+
+    def _show_existing(self) -> None:
+        note = self.query_one("#existing-note", Static)
+        name = self.query_one("#app-name", Input).value.strip()
+        app = self.existing if self.looked_up == name else None
+        if app is None or self.steps_done():
+            note.display = False
+            label = "Next" if self.steps_done() else self.NEXT_LABEL
+            self.query_one("#next", Button).label = label
+            return
+        url = self.query_one("#callback-url", Input).value.strip()
+        text = (
+            f"An application named “{app.name}” already exists (id {app.id}). "
+            "Next reuses it instead of creating another"
+        )
+        if url and app.callback_url != url:
+            old = app.callback_url or "(none)"
+            text += f", and changes its callback URL from {old} to this one."
+        else:
+            text += "; nothing is sent."
+        text += " To create a new application instead, choose another name."
+        note.update(text)
+        note.display = True
+        self.query_one("#next", Button).label = "Reuse application"
+
+    def refresh_state(self) -> None:
+        super().refresh_state()
+        if not self.ui_ready:
+            return
+        if not self.steps_done():
+            self._show_existing()
+        else:
+            self.query_one("#existing-note").display = False
+
+    def apply_inputs(self) -> None:
+        inputs = self.ctx.inputs
+        inputs.application_name = self.query_one("#app-name", Input).value.strip()
+        inputs.callback_url = self.query_one("#callback-url", Input).value.strip()
+        inputs.callback_user = self.query_one("#callback-user", Input).value.strip()
+        inputs.callback_password = self.query_one("#callback-password", Input).value
+
+    def planned_requests(self) -> list[PlannedRequest]:
+        conn = self.ctx.conn
+        if conn is None:
+            return []
+        name = self.query_one("#app-name", Input).value.strip()
+        url = self.query_one("#callback-url", Input).value.strip()
+        user = self.query_one("#callback-user", Input).value.strip() or None
+        password = self.query_one("#callback-password", Input).value or None
+        body = bwxml.mask_passwords(bwxml.application_xml(name, url, user, password))
+        apps_url = dashboard_url(conn.dashboard_url, conn.account_id, "applications")
+        app = self.existing if self.looked_up == name else None
+        if app is not None:
+            if url and app.callback_url != url:
+                return [
+                    PlannedRequest(
+                        "PUT",
+                        self.ctx.public_url(f"{apps_url}/{app.id}"),
+                        body,
+                        "Updates the existing application's callback URL and credentials.",
+                    )
+                ]
+            return [
+                PlannedRequest(
+                    "GET",
+                    self.ctx.public_url(apps_url),
+                    None,
+                    f"Finds “{name}” and reuses it: nothing is created.",
+                )
+            ]
+        return [
+            PlannedRequest(
+                "POST",
+                self.ctx.public_url(apps_url),
+                body,
+                "Save the ApplicationId from the answer: the wizard records it for you.",
+            )
+        ]
+
+    # -- events --------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#app-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        self._schedule_lookup()
+
+    @on(Input.Changed, "#callback-url")
+    def _url_changed(self, event: Input.Changed) -> None:
+        if self.ui_ready:
+            self._update_callback_note()
+
+    @on(Switch.Changed, "#reveal")
+    def _reveal(self, event: Switch.Changed) -> None:
+        event.stop()
+        self.query_one("#callback-password", Input).password = not event.value
+
+    @on(Button.Pressed, "#regenerate")
+    def _regenerate(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.query_one("#callback-password", Input).value = generate_callback_password()
+
+    # -- after the step ------------------------------------------------------------------------
+
+    async def after_steps(self) -> None:
+        ctx = self.ctx
+        inputs = ctx.inputs
+        if inputs.callback_user and inputs.callback_password:
+            await ctx.use_callback_credentials(inputs.callback_user, inputs.callback_password)
+        if ctx.sandbox:
+            return
+        await asyncio.to_thread(self._save)
+
+    def _save(self) -> None:
+        """Callback URL and user to the settings file, the password to the keyring."""
+        ctx = self.ctx
+        inputs = ctx.inputs
+        problems: list[str] = []
+        try:
+            ctx.save_settings(callback_url=inputs.callback_url, callback_user=inputs.callback_user)
+        except Exception as error:
+            problems.append(f"Settings not saved: {error}")
+        if ctx.store is not None and ctx.conn is not None and inputs.callback_password:
+            from wizard.credentials import KeyringUnavailable, SecretName
+
+            try:
+                ctx.store.set(
+                    ctx.conn.account_id, SecretName.CALLBACK_PASSWORD, inputs.callback_password
+                )
+            except KeyringUnavailable as error:
+                problems.append(
+                    f"The callback password is not saved ({error.explanation}) It stays in "
+                    "memory for this session."
+                )
+        self.save_problems = problems
+
+    def done_lines(self) -> list[str]:
+        lines = super().done_lines()
+        data = self.ctx.data(StepId.APPLICATION)
+        if data.get("callback_url"):
+            lines.append(f"Callback URL: {self.ctx.public_url(str(data['callback_url']))}")
+        lines += self.save_problems
+        return lines
+
+
+def _is_loopback_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return is_loopback_host(host)

@@ -1,0 +1,609 @@
+"""StepScreen: what every step screen shares, so each step module only says what is different.
+
+Every step looks the same: its title and the one line on why the guide needs it, the step
+sidebar, the form, the request preview, an error panel (the engine's hint and Retry) and
+Back/Next. Next stays disabled until every input is valid. Pressing it copies the form into
+``ctx.inputs`` and runs the screen's engine steps in a worker, so the screen never freezes;
+the engine's events come back as ``EngineEvent`` messages. When every step of the screen is done
+the screen shows what was recorded and Next simply moves on.
+
+Public API for subclasses (stable; part B's screens use it):
+
+Class variables
+    ``PAGE``: the page key the App knows the screen by ("order", "order-status", "send").
+    ``STEPS``: the engine steps the screen runs, in order (``()`` for screens without one).
+    ``STEP_TITLE`` / ``STEP_WHY``: default to the first step's title and "why" (steps.STEPS).
+    ``NEXT_LABEL``: label of the Next button while the steps are not done ("Next" by default).
+    ``AUTO_ADVANCE``: go to the next page as soon as the steps are done (default True).
+
+Hooks to override
+    ``compose_body()``: the form (yield widgets). Wrap inputs with ``field(...)`` to get a label
+        and a line that shows the validator's message as the user types.
+    ``is_valid() -> bool``: default: every Input in the form passes its validators.
+    ``apply_inputs()``: copy the form into ``self.ctx.inputs`` (called right before running).
+    ``planned_requests() -> list[PlannedRequest]``: what the preview shows (default: none).
+    ``on_load()``: called once on mount after the first refresh: start I/O with ``run_io``.
+    ``on_engine_event(message)``: call ``super()`` first if you override it.
+    ``step_done(event)`` / ``step_failed(event)``: per-event hooks (default: nothing).
+    ``steps_finished()``: all STEPS done in this run; default advances when AUTO_ADVANCE.
+    ``done_lines() -> list[str]``: what the "done" panel says (default: each step's summary).
+
+Helpers to call
+    ``self.ctx`` (WizardContext), ``self.refresh_state()`` (re-check validity, preview, panels),
+    ``self.run_steps(*steps)`` (worker, group "step"), ``self.run_io(factory, on_result,
+    describe=...)`` (worker, group "io"; errors go to the error panel with Retry),
+    ``self.show_error(message, hint, retry=callable)``, ``self.clear_error()``,
+    ``self.set_status(text)``, ``self.steps_done()``, ``self.go_next()``, ``self.go_back()``,
+    ``self.fit_buttons()`` (re-measure buttons after a label change; refresh_state schedules it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from wizard.steps import (
+    STEP_INFO,
+    RequestSent,
+    StepDone,
+    StepFailed,
+    StepId,
+    StepStarted,
+)
+from wizard.tui.context import WizardContext, error_sentence
+from wizard.tui.messages import EngineEvent, ProgressChanged
+from wizard.tui.widgets.request_preview import PlannedRequest, RequestPreview
+from wizard.tui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+
+def field(
+    label: str,
+    widget: Widget,
+    *,
+    help: str = "",
+    id: str | None = None,
+) -> Vertical:
+    """A labelled form row with a line under it for the validator's message.
+
+    The problem line's id is ``{widget.id}-problem``, filled in as the user types.
+    """
+    parts: list[Widget] = [
+        Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
+    ]
+    if help:
+        parts.append(Static(help, classes="field-help", markup=False))
+    problem_id = f"{widget.id}-problem" if widget.id else None
+    parts.append(Static("", classes="field-problem", id=problem_id, markup=False))
+    return Vertical(*parts, classes="field", id=id)
+
+
+def input_problem(widget: Input) -> str | None:
+    """The first validator message for the input's value, without touching its CSS classes."""
+    if widget.valid_empty and not widget.value:
+        return None
+    for validator in widget.validators:
+        result = validator.validate(widget.value)
+        if not result.is_valid:
+            descriptions = result.failure_descriptions
+            return descriptions[0] if descriptions else "This value is not valid."
+    return None
+
+
+def is_shown(widget: Widget) -> bool:
+    """True when the widget and every ancestor are displayed (hidden groups do not count)."""
+    node: Any = widget
+    while node is not None and hasattr(node, "display"):
+        if not node.display:
+            return False
+        node = node.parent
+    return True
+
+
+class ErrorPanel(Vertical):
+    """What went wrong, what to do next (the engine's hint) and a Retry button."""
+
+    DEFAULT_CSS = """
+    ErrorPanel {
+        height: auto;
+        max-height: 10;
+        overflow-y: auto;
+        display: none;
+        border: round $error;
+        padding: 0 1;
+        margin: 0 0 0 0;
+    }
+    ErrorPanel.-visible { display: block; }
+    ErrorPanel #error-message { text-style: bold; }
+    ErrorPanel #error-hint { color: $text-muted; }
+    ErrorPanel #error-actions { height: auto; align-horizontal: right; }
+    ErrorPanel Button { min-width: 10; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="error-message", markup=False)
+        yield Static("", id="error-hint", markup=False)
+        with Horizontal(id="error-actions"):
+            yield Button("Retry", id="retry", variant="warning", compact=True)
+
+    def show(self, message: str, hint: str = "", *, can_retry: bool = True) -> None:
+        self.query_one("#error-message", Static).update(message)
+        hint_widget = self.query_one("#error-hint", Static)
+        hint_widget.update(hint)
+        hint_widget.display = bool(hint)
+        self.query_one("#retry", Button).display = can_retry
+        self.add_class("-visible")
+
+    def clear(self) -> None:
+        self.remove_class("-visible")
+
+    @property
+    def visible(self) -> bool:
+        return self.has_class("-visible")
+
+
+class StepScreen(Screen[None]):
+    """Base class of every step screen; see the module docstring for the subclass API."""
+
+    AUTO_FOCUS = ""
+    """Off: `focus_first_field` picks the field, once the form knows whether it is done."""
+
+    PAGE: ClassVar[str] = ""
+    STEPS: ClassVar[tuple[StepId, ...]] = ()
+    STEP_TITLE: ClassVar[str | None] = None
+    STEP_WHY: ClassVar[str | None] = None
+    NEXT_LABEL: ClassVar[str] = "Next"
+    AUTO_ADVANCE: ClassVar[bool] = True
+
+    BINDINGS: ClassVar = [
+        Binding("ctrl+n", "next", "Next", priority=True),
+        Binding("ctrl+b", "back", "Back", priority=True),
+        Binding("ctrl+r", "retry", "Retry", show=False),
+        Binding("ctrl+e", "toggle_preview", "Request", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id=f"page-{self.PAGE}" if self.PAGE else None)
+        self._retry: Callable[[], Any] | None = None
+        self._step_running = False
+        self._ran_steps = False
+        self.ui_ready = False
+        self._button_labels: dict[str, str] = {}
+        """True from the start of on_mount: widgets can be queried (is_mounted is not yet)."""
+
+    # -- access ------------------------------------------------------------------------------
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> WizardContext:
+        return self.wizard.ctx
+
+    @property
+    def step_title(self) -> str:
+        if self.STEP_TITLE:
+            return self.STEP_TITLE
+        return STEP_INFO[self.STEPS[0]].title if self.STEPS else self.PAGE.title()
+
+    @property
+    def step_why(self) -> str:
+        if self.STEP_WHY:
+            return self.STEP_WHY
+        return STEP_INFO[self.STEPS[0]].why if self.STEPS else ""
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="☰")
+        with Horizontal(id="main"):
+            yield Sidebar(self.wizard.pages_for_steps(), current_page=self.PAGE, id="sidebar")
+            with Vertical(id="content"):
+                yield Static(self._heading(), id="step-title", markup=False)
+                yield Static(self.step_why, id="step-why", markup=False)
+                with VerticalScroll(id="step-body"):
+                    with Vertical(id="form"):
+                        yield from self.compose_body()
+                    yield Static("", id="done-panel", markup=False)
+                    yield RequestPreview(collapsed=self.wizard.preview_collapsed)
+                yield ErrorPanel(id="error-panel")
+                yield Static("", id="status", markup=False)
+                with Horizontal(id="buttons"):
+                    yield Button("Back", id="back", compact=True)
+                    yield from self.compose_buttons()
+                    yield Button(self.NEXT_LABEL, id="next", variant="primary", compact=True)
+        yield Footer()
+
+    def _heading(self) -> str:
+        number = self.wizard.page_number(self.PAGE)
+        total = self.wizard.page_count()
+        return f"{self.step_title}  ·  step {number} of {total}" if number else self.step_title
+
+    def compose_body(self) -> ComposeResult:
+        """The step's form; override."""
+        yield from ()
+
+    def compose_buttons(self) -> ComposeResult:
+        """Extra buttons between Back and Next; override."""
+        yield from ()
+
+    # -- hooks -------------------------------------------------------------------------------
+
+    def is_valid(self) -> bool:
+        for widget in self.query_one("#form").query(Input):
+            if is_shown(widget) and input_problem(widget) is not None:
+                return False
+        return True
+
+    def apply_inputs(self) -> None:
+        """Copy the form into ctx.inputs; override."""
+
+    def planned_requests(self) -> list[PlannedRequest]:
+        return []
+
+    def auth_line(self) -> str:
+        """How the preview says the request is authenticated (user named, secret masked)."""
+        conn = self.ctx.conn
+        if conn is None:
+            return ""
+        if conn.auth == "oauth2":
+            return f"Authorization: Bearer •••• (OAuth2 client {conn.client_id or '?'})"
+        return f"Authorization: Basic {conn.username or '?'}:••••"
+
+    def on_load(self) -> None:
+        """Start the screen's I/O (lists, lookups) with run_io; override."""
+
+    def step_done(self, event: StepDone) -> None:
+        """One of the screen's steps finished; override."""
+
+    def step_failed(self, event: StepFailed) -> None:
+        """One of the screen's steps failed (the error panel already shows it); override."""
+
+    def steps_finished(self) -> None:
+        """Every step of the screen is done in this run; default: move on."""
+        if self.AUTO_ADVANCE:
+            self.go_next()
+
+    def done_lines(self) -> list[str]:
+        lines = []
+        for step in self.STEPS:
+            data = self.ctx.data(step)
+            if data:
+                lines.append(f"✓ {STEP_INFO[step].title}: {self.wizard.summary(step, data)}")
+        return lines
+
+    # -- state -------------------------------------------------------------------------------
+
+    def steps_done(self) -> bool:
+        return bool(self.STEPS) and all(self.ctx.is_done(step) for step in self.STEPS)
+
+    def on_mount(self) -> None:
+        self.ui_ready = True
+        self.refresh_state()
+        self.on_load()
+        self.call_after_refresh(self.focus_first_field)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_state()
+        if self.focused is None or self.focused.id == "sidebar":
+            self.call_after_refresh(self.focus_first_field)
+
+    def focus_first_field(self) -> None:
+        """Put the cursor where a person would type first: the first empty field, else Next.
+
+        Textual's default focuses the first focusable widget, the sidebar, so typing went
+        nowhere until Tab had been pressed twice.
+        """
+        kinds = "#form Input, #form TextArea, #form Select, #form OptionList, #form Switch"
+        fields = [
+            widget
+            for widget in self.query(kinds)
+            if widget.focusable
+            and all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+        ]
+        empty = [w for w in fields if isinstance(w, Input) and not w.value]
+        buttons = [*self.query("#next"), *self.query("#back")]
+        for target in [*empty, *fields, *buttons]:
+            if target.focusable:
+                target.focus(scroll_visible=False)
+                return
+
+    def on_progress_changed(self, message: ProgressChanged) -> None:
+        self.refresh_state()
+
+    def refresh_state(self) -> None:
+        """Re-check validity, the preview, the done panel, the sidebar and the buttons."""
+        if not self.ui_ready:
+            return
+        done = self.steps_done()
+        form = self.query_one("#form")
+        form.disabled = done or self._step_running
+        panel = self.query_one("#done-panel", Static)
+        lines = self.done_lines() if done else []
+        panel.update("\n".join(lines))
+        panel.display = bool(lines)
+        try:
+            requests = [] if done else self.planned_requests()
+        except Exception:  # a half-typed form must never break the screen
+            requests = []
+        preview = self.query_one(RequestPreview)
+        preview.show(requests, self.auth_line())
+        preview.display = bool(requests) or (bool(self.STEPS) and not done)
+        next_button = self.query_one("#next", Button)
+        next_button.label = "Next" if done or not self.STEPS else self.NEXT_LABEL
+        next_button.disabled = self._step_running or not (done or self.is_valid())
+        back = self.query_one("#back", Button)
+        back.disabled = self._step_running or not self.wizard.has_previous(self.PAGE)
+        self._refresh_sidebar()
+        # Subclasses change labels after this returns: measure once they are done.
+        self.call_after_refresh(self.fit_buttons)
+
+    def fit_buttons(self) -> None:
+        """Re-measure buttons whose label changed (Button.label does not re-layout in 8.x)."""
+        for button in self.query("#buttons Button, #error-actions Button").results(Button):
+            label = str(button.label)
+            if button.id and self._button_labels.get(button.id) != label:
+                self._button_labels[button.id] = label
+                button.refresh(layout=True)
+
+    def _refresh_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.show(self.ctx.done, self.wizard.reachable_pages())
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    # -- form events -------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        self.show_problem(event.input)
+        self.refresh_state()
+
+    def show_problem(self, widget: Input) -> None:
+        """Show (or clear) the validator's message under the input."""
+        if not widget.id:
+            return
+        problem = input_problem(widget) if widget.value or not widget.valid_empty else None
+        if not widget.value:
+            problem = None  # an empty field is "to do", not "wrong": Next says so by waiting
+        for target in self.query(f"#{widget.id}-problem"):
+            if isinstance(target, Static):
+                target.update(problem or "")
+                target.display = bool(problem)
+
+    # -- buttons and bindings ----------------------------------------------------------------
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_next()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_back()
+
+    @on(Button.Pressed, "#retry")
+    def _retry_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_retry()
+
+    @on(Sidebar.Navigate)
+    def _navigate(self, event: Sidebar.Navigate) -> None:
+        event.stop()
+        if not self._step_running:
+            self.wizard.goto(event.page)
+
+    def action_next(self) -> None:
+        if self._step_running:
+            return
+        if self.steps_done() or not self.STEPS:
+            self.go_next()
+            return
+        if not self.is_valid():
+            self.set_status("Some inputs still need attention (see the messages under them).")
+            return
+        self.apply_inputs()
+        pending = [step for step in self.STEPS if not self.ctx.is_done(step)]
+        self.run_steps(*pending)
+
+    def action_back(self) -> None:
+        if not self._step_running:
+            self.go_back()
+
+    def action_retry(self) -> None:
+        if self._retry is not None and not self._step_running:
+            retry, self._retry = self._retry, None
+            self.clear_error()
+            retry()
+
+    def action_toggle_preview(self) -> None:
+        preview = self.query_one(RequestPreview)
+        preview.collapsed = not preview.collapsed
+        self.wizard.preview_collapsed = preview.collapsed
+
+    def go_next(self) -> None:
+        self.wizard.goto_next(self.PAGE)
+
+    def go_back(self) -> None:
+        self.wizard.goto_previous(self.PAGE)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def show_error(
+        self, message: str, hint: str = "", *, retry: Callable[[], Any] | None = None
+    ) -> None:
+        self._retry = retry
+        self.query_one(ErrorPanel).show(message, hint, can_retry=retry is not None)
+
+    def clear_error(self) -> None:
+        self.query_one(ErrorPanel).clear()
+
+    # -- running steps -----------------------------------------------------------------------
+
+    def _set_running(self, running: bool) -> None:
+        if running:
+            # The form is disabled while the step runs, which takes focus away from it.
+            self._focus_before = self.focused
+        self._step_running = running
+        self.refresh_state()
+        if not running:
+            self.call_after_refresh(self._restore_focus)
+
+    def _restore_focus(self) -> None:
+        """Back to the field the person was in, so fixing a refused value is just typing."""
+        if self.focused is not None and self.focused.id != "sidebar":
+            return
+        before = getattr(self, "_focus_before", None)
+        if before is not None and before.is_attached and before.focusable:
+            before.focus()
+        else:
+            self.focus_first_field()
+
+    def run_steps(self, *steps: StepId) -> None:
+        """Run the steps in order in a worker; stops at the first failure (shown with Retry)."""
+        self.clear_error()
+        self._set_running(True)
+        self._run_steps_worker(tuple(steps))
+
+    async def before_steps(self) -> None:
+        """Runs in the worker before the steps (e.g. connect with new credentials); raise to
+        stop, with an exception whose text is a plain sentence."""
+
+    async def after_steps(self) -> None:
+        """Runs in the worker after every step succeeded (e.g. save what was verified)."""
+
+    @work(exclusive=True, group="step")
+    async def _run_steps_worker(self, steps: tuple[StepId, ...]) -> None:
+        def sink(event: Any) -> None:
+            self.post_message(EngineEvent(event))
+
+        finished = False
+        try:
+            try:
+                await self.before_steps()
+            except Exception as error:
+                # Not an engine step: no StepFailed was posted, so say it here.
+                self.show_error(
+                    str(getattr(error, "description", None) or error_sentence(error)),
+                    getattr(error, "hint", "") or "Check the inputs and try again.",
+                    retry=self.action_next,
+                )
+                self.set_status("")
+                return
+            engine = self.ctx.engine
+            if engine is None:
+                raise NotConnected(
+                    "The wizard is not connected to Bandwidth yet: go back to the Credentials "
+                    "step and verify your credentials."
+                )
+            with self.ctx.listening(sink):
+                for step in steps:
+                    await engine.run_step(step, self.ctx.inputs)
+            await self.after_steps()
+            finished = True
+        except Exception as error:
+            # The engine already posted StepFailed for API and step errors; anything else
+            # (a missing credential, a bug) still becomes a sentence, never a traceback.
+            if not _is_reported(error):
+                self.show_error(
+                    error_sentence(error),
+                    "Check the inputs and try again.",
+                    retry=self.action_next,
+                )
+            else:
+                # Retry goes through Next: the form is read again, so a fix is used.
+                self._retry = self.action_next
+        finally:
+            self._set_running(False)
+        if finished:
+            self.wizard.post_message(ProgressChanged())
+            self._ran_steps = True
+            self.steps_finished()
+
+    def run_io(
+        self,
+        factory: Callable[[], Awaitable[Any]],
+        on_result: Callable[[Any], None],
+        *,
+        describe: str = "Loading…",
+        group: str = "io",
+    ) -> None:
+        """Await `factory()` in a worker and hand the result to `on_result` on the screen.
+
+        Errors go to the error panel (the client's hint, Retry runs the same call again).
+        """
+        self.set_status(describe)
+        self._io_worker(factory, on_result, group)
+
+    @work(exclusive=False)
+    async def _io_worker(
+        self, factory: Callable[[], Awaitable[Any]], on_result: Callable[[Any], None], group: str
+    ) -> None:
+        try:
+            result = await factory()
+        except Exception as error:
+            hint = getattr(error, "hint", "") or "Check the connection and try again."
+            message = getattr(error, "description", None) or error_sentence(error)
+            self.set_status("")
+            self.show_error(
+                str(message), hint, retry=lambda: self.run_io(factory, on_result, group=group)
+            )
+            return
+        self.set_status("")
+        on_result(result)
+        self.refresh_state()
+
+    # -- engine events -----------------------------------------------------------------------
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        event = message.event
+        if isinstance(event, StepStarted):
+            self.set_status(f"{STEP_INFO[event.step].title}: working…")
+        elif isinstance(event, RequestSent):
+            self.set_status(f"Sent {event.method} {self._sent_to(event.url)}")
+        elif isinstance(event, StepDone):
+            note = " (already done: nothing sent)" if event.reused else ""
+            self.set_status(f"✓ {STEP_INFO[event.step].title}: {event.summary}{note}")
+            self.step_done(event)
+            self.refresh_state()
+        elif isinstance(event, StepFailed):
+            self.set_status(f"✗ {STEP_INFO[event.step].title} failed.")
+            self.show_error(event.message, event.hint, retry=self.action_next)
+            self.step_failed(event)
+
+    def _sent_to(self, url: str) -> str:
+        """The endpoint and where it went: never a Bandwidth host for what the sandbox got."""
+        path = url.split("?", 1)[0].rstrip("/").split("/")
+        tail = "/".join(path[-2:])
+        return f"…/{tail} to the sandbox" if self.ctx.sandbox else f"…/{tail}"
+
+
+class NotConnected(Exception):
+    """No engine yet: the Credentials step has not verified anything."""
+
+
+def _is_reported(error: BaseException) -> bool:
+    """True when the engine has already turned the error into a StepFailed event."""
+    from wizard.bandwidth.errors import BandwidthError
+    from wizard.steps import StepError
+
+    return isinstance(error, BandwidthError | StepError)
+
+
+def enabled(widgets: Iterable[Widget], value: bool) -> None:
+    """Enable or disable several widgets at once."""
+    for widget in widgets:
+        widget.disabled = not value

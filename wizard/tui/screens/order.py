@@ -1,0 +1,307 @@
+"""Order numbers: an area code and a quantity, with the numbers on offer shown before ordering.
+
+Ordering costs money and cannot be undone from the wizard, so the screen first searches (the
+same availableNumbers call the engine makes) and shows what is on offer; an area code without
+numbers is caught here instead of as a failed order. The order itself is the engine's ORDER
+step, which looks for an earlier attempt by CustomerOrderId before placing a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Button, Input, Static
+
+from wizard.bandwidth import xml as bwxml
+from wizard.steps import StepId
+from wizard.tui.messages import ProgressChanged
+from wizard.tui.screens.base import StepScreen, field
+from wizard.tui.widgets.order_timeline import format_number
+from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
+from wizard.tui.widgets.validators import AreaCode, Quantity
+
+SEARCH_DELAY = 0.35
+"""Seconds of quiet typing before searching, so each keystroke does not cost an API call
+(order and search calls share a limit of about 100 a minute)."""
+
+
+def forget_order(ctx: Any) -> None:
+    """Set the current order aside so a new one can be placed (after FAILED or BACKORDERED).
+
+    The order stays on Bandwidth's side; only the wizard's record of it goes, with the
+    CustomerOrderId, so the next ORDER step places a new order instead of finding this one.
+    """
+    for step in (StepId.WAIT_ORDER, StepId.ORDER):  # messages already sent stay recorded
+        ctx.progress.forget(step)
+        ctx.done.pop(step, None)
+    ctx.resume_at = ctx.first_pending()
+
+
+def fit_buttons(screen: Any) -> None:
+    """Re-measure the bottom buttons whose label changed.
+
+    Button.label is not a layout reactive in Textual 8: a button keeps the width of its old
+    label ("Check again" -> "Next") until something else lays the row out again.
+    """
+    seen: dict[str, str] = screen.__dict__.setdefault("_button_labels", {})
+    for button in screen.query("#buttons Button"):
+        label = str(button.label)
+        if button.id and seen.get(button.id) != label:
+            seen[button.id] = label
+            button.refresh(layout=True)
+
+
+class OrderScreen(StepScreen):
+    PAGE = "order"
+    STEPS: ClassVar = (StepId.ORDER,)
+    NEXT_LABEL = "Order numbers"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.available: list[str] | None = None
+        """Numbers the last search offered; None before a search finished."""
+        self.searched: tuple[str, int] | None = None
+        """(area code, quantity) the `available` list is for."""
+        self._pending_search: tuple[str, int] | None = None
+        self._search_timer: Any = None
+
+    def compose_body(self) -> ComposeResult:
+        inputs = self.ctx.inputs
+        yield field(
+            "Area code",
+            Input(
+                inputs.area_code or "919",
+                placeholder="three digits, e.g. 919",
+                validators=[AreaCode()],
+                max_length=3,
+                id="area-code",
+                compact=True,
+            ),
+            help="North American area code (NXX: first digit 2-9, not N11 like 911).",
+        )
+        yield field(
+            "Quantity",
+            Input(
+                str(inputs.quantity or 1),
+                placeholder="how many numbers",
+                validators=[Quantity()],
+                max_length=3,
+                id="quantity",
+                compact=True,
+            ),
+            help="Each number is billed monthly on a real account.",
+        )
+        yield Static("Numbers on offer", classes="section-title", id="available-title")
+        yield Static("", id="available", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button("Order again", id="order-again", compact=True)
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def on_load(self) -> None:
+        if not self.steps_done():
+            self.query_one("#area-code", Input).focus()
+        self._show_available()
+        self._schedule_search(immediately=True)
+
+    def on_screen_resume(self) -> None:
+        # StepScreen.on_screen_resume runs too: Textual calls handlers along the MRO.
+        if not self.steps_done():
+            # What is on offer changes (an order in between took numbers): look again.
+            self.searched = None
+            self.available = None
+            self._schedule_search(immediately=True)
+        self._show_available()
+
+    def _query(self) -> tuple[str, int] | None:
+        """(area code, quantity) when both inputs are valid, else None."""
+        area = self.query_one("#area-code", Input)
+        quantity = self.query_one("#quantity", Input)
+        if any(not v.validate(area.value).is_valid for v in area.validators):
+            return None
+        if any(not v.validate(quantity.value).is_valid for v in quantity.validators):
+            return None
+        return area.value.strip(), int(quantity.value.strip())
+
+    def _schedule_search(self, *, immediately: bool = False) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if self.steps_done() or self.ctx.engine is None:
+            return
+        query = self._query()
+        if query is None:
+            self._show_available()
+            return
+        if query == self.searched or query == self._pending_search:
+            return
+        if immediately:
+            self._search(query)
+        else:
+            self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._search(query))
+
+    def _search(self, query: tuple[str, int]) -> None:
+        engine = self.ctx.engine
+        if engine is None or self._query() != query:
+            return
+        self._pending_search = query
+        self._show_available()
+        area_code, quantity = query
+
+        def found(numbers: list[str]) -> None:
+            if self._pending_search == query:
+                self._pending_search = None
+            self.available = list(numbers)
+            self.searched = query
+            self._show_available()
+
+        self.run_io(
+            lambda: engine.dashboard.search_available_numbers(area_code, quantity),
+            found,
+            describe=f"Searching for numbers in area code {area_code}…",
+        )
+
+    def _show_available(self) -> None:
+        target = self.query_one("#available", Static)
+        query = self._query()
+        done = self.steps_done()
+        self.query_one("#available-title", Static).display = not done
+        target.display = not done
+        if done:
+            target.update("")
+            return
+        if query is None:
+            target.update(
+                Text("Enter a valid area code and quantity to see what is on offer.", style="dim")
+            )
+        elif query == self._pending_search:
+            target.update(Text(f"Searching area code {query[0]}…", style="dim"))
+        elif self.searched == query and self.available is not None:
+            area_code, quantity = query
+            if not self.available:
+                target.update(
+                    Text(
+                        f"No numbers are available in area code {area_code} right now: try a "
+                        "neighbouring area code.",
+                        style="bold red",
+                    )
+                )
+            else:
+                text = Text()
+                shown = [format_number(n) for n in self.available]
+                text.append("  " + "   ".join(shown))
+                if len(self.available) < quantity:
+                    text.append(
+                        f"\nOnly {len(self.available)} of {quantity} available: the order may "
+                        "end PARTIAL.",
+                        style="yellow",
+                    )
+                text.append(
+                    "\nThe order asks for any numbers in the area code; these show what is on "
+                    "offer now.",
+                    style="dim",
+                )
+                target.update(text)
+        else:
+            target.update(Text(f"Searching area code {query[0]}…", style="dim"))
+        self.refresh_state()
+
+    # -- the step ----------------------------------------------------------------------------
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        query = self._query()
+        return (
+            query is not None
+            and self.searched == query
+            and bool(self.available)
+            and self._pending_search is None
+        )
+
+    def apply_inputs(self) -> None:
+        query = self._query()
+        if query is not None:
+            self.ctx.inputs.area_code, self.ctx.inputs.quantity = query
+
+    def refresh_state(self) -> None:
+        super().refresh_state()
+        if not self.ui_ready:
+            return
+        again = self.query_one("#order-again", Button)
+        again.display = self.steps_done()
+        again.disabled = self._step_running
+        fit_buttons(self)
+
+    def done_lines(self) -> list[str]:
+        lines = super().done_lines()
+        data = self.ctx.data(StepId.ORDER)
+        if data:
+            lines.append(
+                f"  area code {data.get('area_code')}, quantity {data.get('quantity')}: "
+                "the next step watches the order until its numbers are ready."
+            )
+            lines.append("  “Order again” sets this order aside and places a new one.")
+        return lines
+
+    def planned_requests(self) -> list[PlannedRequest]:
+        conn = self.ctx.conn
+        if conn is None:
+            return []
+        query = self._query()
+        area_code, quantity = query if query else ("{areaCode}", 1)
+        site_id = str(self.ctx.data(StepId.LOCATION).get("site_id") or "{siteId}")
+        location_id = str(self.ctx.data(StepId.LOCATION).get("location_id") or "{locationId}")
+        search_url = dashboard_url(conn.dashboard_url, conn.account_id, "availableNumbers")
+        order_url = dashboard_url(conn.dashboard_url, conn.account_id, "orders")
+        return [
+            PlannedRequest(
+                "GET",
+                self.ctx.public_url(f"{search_url}?areaCode={area_code}&quantity={quantity}"),
+                None,
+                "Searches first, so an area code without numbers fails before anything is ordered.",
+            ),
+            PlannedRequest(
+                "POST",
+                self.ctx.public_url(order_url),
+                bwxml.order_xml(
+                    site_id=site_id,
+                    location_id=location_id,
+                    area_code=str(area_code),
+                    quantity=int(quantity),
+                    customer_order_id="bw-wizard-…",
+                ),
+                "Places the order; CustomerOrderId lets the wizard find it again if the answer "
+                "is lost.",
+            ),
+        ]
+
+    # -- events ------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#area-code, #quantity")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._schedule_search()
+        self._show_available()
+
+    @on(Input.Submitted, "#area-code, #quantity")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.is_valid():
+            self.action_next()
+
+    @on(Button.Pressed, "#order-again")
+    def _order_again(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self._step_running:
+            return
+        forget_order(self.ctx)
+        self.available = None
+        self.searched = None
+        self.wizard.post_message(ProgressChanged())
+        self.refresh_state()
+        self._schedule_search(immediately=True)
+        self.query_one("#area-code", Input).focus()

@@ -1,0 +1,367 @@
+"""Send a message: the composer above, the live callback log below.
+
+The 202 only means "queued", so this screen is built around what happens after it: every
+callback the receiver accepts is drawn under the message it belongs to as it arrives, while the
+user goes on sending more. Before the first real (non-sandbox) send from a number, a dialog says
+what that number needs to get through US carriers (a 10DLC campaign or toll-free verification)
+and that the callback, not the 202, is the outcome: the commonest reason a correct setup still
+ends in message-failed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from wizard.bandwidth.errors import BandwidthError
+from wizard.callbacks import MessageTracker
+from wizard.message_errors import carrier_advice
+from wizard.steps import StepDone, StepError, StepId
+from wizard.tui.context import error_sentence
+from wizard.tui.messages import CallbackArrived, EngineEvent, ProgressChanged
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.order import fit_buttons
+from wizard.tui.widgets.callback_log import CallbackLog
+from wizard.tui.widgets.composer import Composer
+from wizard.tui.widgets.order_timeline import format_number
+from wizard.tui.widgets.request_preview import PlannedRequest
+
+DEFAULT_TEXT = "Hello from bw-wizard: my first Bandwidth message."
+
+
+class CarrierAdviceScreen(ModalScreen[bool]):
+    """Asked once per from-number before a real send: what carriers need, what the 202 means."""
+
+    DEFAULT_CSS = """
+    CarrierAdviceScreen { align: center middle; }
+    CarrierAdviceScreen #advice-box {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $warning;
+        background: $surface;
+        padding: 1 2;
+    }
+    CarrierAdviceScreen #advice-title { text-style: bold; height: auto; margin-bottom: 1; }
+    CarrierAdviceScreen #advice-text { height: auto; }
+    CarrierAdviceScreen #advice-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    CarrierAdviceScreen Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar = [
+        Binding("escape,n", "cancel", "Cancel"),
+        Binding("y", "confirm", "Send"),
+    ]
+
+    def __init__(self, from_number: str) -> None:
+        super().__init__()
+        self.from_number = from_number
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="advice-box"):
+            yield Static(
+                f"Before sending from {format_number(self.from_number)}",
+                id="advice-title",
+                markup=False,
+            )
+            yield Static(carrier_advice(self.from_number), id="advice-text", markup=False)
+            with Horizontal(id="advice-buttons"):
+                yield Button("Cancel \\[n]", id="advice-cancel", compact=True)
+                yield Button("Send it \\[y]", id="advice-send", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#advice-send", Button).focus()
+
+    @on(Button.Pressed, "#advice-send")
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#advice-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class SendScreen(StepScreen):
+    PAGE = "send"
+    STEPS: ClassVar = (StepId.SEND,)
+    NEXT_LABEL = "Send"
+    AUTO_ADVANCE = False
+
+    DEFAULT_CSS = """
+    SendScreen #callbacks {
+        height: 1fr;
+        min-height: 6;
+        max-height: 100%;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.advised: set[str] = set()
+        """From-numbers whose carrier advice the user has confirmed in this session."""
+        self._listener: Any = None
+        self._sending = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        inputs = self.ctx.inputs
+        numbers = list(self.ctx.data(StepId.WAIT_ORDER).get("numbers") or [])
+        yield Composer(
+            numbers,
+            from_number=inputs.message_from,
+            to=", ".join(inputs.message_to),
+            text=inputs.message_text or DEFAULT_TEXT,
+            media=" ".join(inputs.media),
+            tag=inputs.tag or "",
+            priority=inputs.priority or "default",
+            id="composer",
+        )
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one("#composer", Composer)
+
+    @property
+    def callback_log(self) -> CallbackLog:
+        return self.query_one("#callbacks", CallbackLog)
+
+    def on_mount(self) -> None:
+        tracker = self.ctx.tracker
+        if not isinstance(tracker, MessageTracker):
+            tracker = MessageTracker()
+            self.ctx.tracker = tracker
+        log = CallbackLog(tracker, id="callbacks")
+        # Below the scrolling form, above the error panel: it stays in view while typing.
+        self.query_one("#content").mount(log, after="#step-body")
+        self._replay_earlier(log)
+        self._listener = self._callback_arrived
+        self.ctx.add_callback_listener(self._listener)
+        # StepScreen.on_mount runs after this (Textual calls handlers along the MRO).
+
+    def on_unmount(self) -> None:
+        if self._listener is not None:
+            self.ctx.remove_callback_listener(self._listener)
+            self._listener = None
+
+    def _replay_earlier(self, log: CallbackLog) -> None:
+        """Messages sent in an earlier run, and what the receiver heard about them since.
+
+        Not in sandbox mode: the sandbox starts from the same seed every run, so its message
+        ids repeat and an old run's events would land on this run's messages.
+        """
+        if self.ctx.sandbox:
+            return
+        sent = list(self.ctx.data(StepId.SEND).get("messages") or [])
+        ids = set()
+        for message in sent:
+            if message.get("id"):
+                ids.add(message["id"])
+                log.tracker.record_sent(
+                    message["id"], tuple(message.get("to") or ()), message.get("from") or "", ""
+                )
+        ours = set(self.ctx.data(StepId.WAIT_ORDER).get("numbers") or [])
+        ours |= {f"+1{n}" for n in ours if not str(n).startswith("+")}
+        for event in _receiver_history(self.ctx.receiver):
+            if event.message_id in ids or (event.type == "message-received" and event.to in ours):
+                log.add_event(event)
+        log.sync()
+
+    def _callback_arrived(self, event: Any) -> None:
+        """Called by the receiver (through the context) in the app's loop, for each new event."""
+        self.post_message(CallbackArrived(event))
+
+    def on_callback_arrived(self, message: CallbackArrived) -> None:
+        log = self.callback_log
+        log.add_event(message.event)
+        receiver = _receiver_core(self.ctx.receiver)
+        if receiver is not None:
+            log.note_redeliveries(int(getattr(receiver, "duplicates_ignored", 0) or 0))
+
+    def on_load(self) -> None:
+        """Start where the typing starts: the destination, or the text once one is known."""
+        target = "#text" if self.query_one("#to", Input).value else "#to"
+        self.query_one(target).focus()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def steps_done(self) -> bool:
+        return False  # sending is never "done": the form stays open for the next message
+
+    def is_valid(self) -> bool:
+        return self.ui_ready and super().is_valid() and self.composer.is_valid()
+
+    def refresh_state(self) -> None:
+        super().refresh_state()
+        if not self.ui_ready:
+            return
+        self.query_one("#form").disabled = False  # keep typing the next one while this sends
+        next_button = self.query_one("#next", Button)
+        next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
+        fit_buttons(self)
+
+    def apply_inputs(self) -> None:
+        draft = self.composer.draft()
+        inputs = self.ctx.inputs
+        inputs.message_from = draft.from_number
+        inputs.message_to = tuple(draft.to)
+        inputs.message_text = draft.text
+        inputs.media = tuple(draft.media)
+        inputs.tag = draft.tag
+        inputs.priority = draft.priority
+
+    def done_lines(self) -> list[str]:
+        return []
+
+    def auth_line(self) -> str:
+        conn = self.ctx.conn
+        if conn is not None and conn.generation == "guide":
+            return "Authorization: Basic ••••:•••• (the messaging API token and secret)"
+        return super().auth_line()
+
+    def planned_requests(self) -> list[PlannedRequest]:
+        conn = self.ctx.conn
+        if conn is None or not self.ui_ready:
+            return []
+        user = conn.messaging_user_id if conn.generation == "guide" else conn.account_id
+        url = f"{conn.messaging_url.rstrip('/')}/users/{user or '{accountId}'}/messages"
+        draft = self.composer.draft()
+        body: dict[str, Any] = {
+            "applicationId": self.ctx.data(StepId.APPLICATION).get("application_id")
+            or "{applicationId}",
+            "to": list(draft.to) or ["{to}"],
+            "from": draft.from_number or "{from}",
+            "text": draft.text,
+        }
+        if draft.media:
+            body["media"] = list(draft.media)
+        if draft.tag:
+            body["tag"] = draft.tag
+        if draft.priority:
+            body["priority"] = draft.priority
+        return [
+            PlannedRequest(
+                "POST",
+                self.ctx.public_url(url),
+                json.dumps(body, indent=2, ensure_ascii=False),
+                "Answers 202 (queued); the callbacks below tell whether it arrived.",
+            )
+        ]
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        if self._step_running:
+            return
+        if not self.is_valid():
+            problems = self.composer.problems()
+            first = next(iter(problems.values()), "Some inputs still need attention.")
+            self.set_status(first)
+            return
+        self.apply_inputs()
+        sender = self.ctx.inputs.message_from or ""
+        if not self.ctx.sandbox and sender not in self.advised:
+            self.app.push_screen(CarrierAdviceScreen(sender), self._advice_answered)
+            return
+        self.send()
+
+    def _advice_answered(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.advised.add(self.ctx.inputs.message_from or "")
+            self.send()
+        else:
+            self.set_status("Not sent.")
+
+    def send(self) -> None:
+        """Send what `ctx.inputs` holds now, in a worker; the form stays editable."""
+        self.clear_error()
+        self.composer.clear_field_errors()
+        self._retry = self.send
+        self._set_running(True)
+        self._send_worker(replace(self.ctx.inputs))
+
+    @work(exclusive=True, group="step")
+    async def _send_worker(self, inputs: Any) -> None:
+        def sink(event: Any) -> None:
+            self.post_message(EngineEvent(event))
+
+        try:
+            engine = self.ctx.engine
+            if engine is None:
+                self.show_error(
+                    "The wizard is not connected to Bandwidth yet.",
+                    "Go back to the Credentials step and verify your credentials.",
+                )
+                return
+            with self.ctx.listening(sink):
+                await engine.run_step(StepId.SEND, inputs, reuse=False)
+        except BandwidthError as error:
+            # The engine's StepFailed shows the message and hint; the fields get their own.
+            if error.field_errors:
+                self.composer.show_field_errors(error.field_errors)
+        except StepError:
+            pass  # reported through StepFailed
+        except Exception as error:  # never a traceback in front of a user
+            self.show_error(
+                error_sentence(error), "Check the inputs and try again.", retry=self.send
+            )
+        finally:
+            self._set_running(False)
+
+    def step_done(self, event: StepDone) -> None:
+        if event.step is not StepId.SEND:
+            return
+        data = event.data
+        message_id = str(data.get("last_message_id") or "")
+        sent = next(
+            (m for m in reversed(list(data.get("messages") or [])) if m.get("id") == message_id),
+            {},
+        )
+        self.callback_log.record_sent(
+            message_id,
+            tuple(sent.get("to") or self.ctx.inputs.message_to),
+            str(sent.get("from") or self.ctx.inputs.message_from or ""),
+            self.ctx.inputs.message_text,
+        )
+        self.set_status("✓ Accepted (202); the outcome comes as callbacks.")
+        self.wizard.post_message(ProgressChanged())
+
+    # -- form events -------------------------------------------------------------------------
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        self.refresh_state()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self.refresh_state()
+
+    def on_screen_resume(self) -> None:
+        # StepScreen.on_screen_resume runs too: Textual calls handlers along the MRO.
+        numbers = list(self.ctx.data(StepId.WAIT_ORDER).get("numbers") or [])
+        if numbers != self.composer.numbers:
+            self.composer.set_numbers(numbers, self.ctx.inputs.message_from)
+        self.callback_log.sync()
+
+
+def _receiver_core(receiver: Any) -> Any:
+    """The CallbackReceiver behind whatever the context holds (a CallbackServer or the
+    receiver itself)."""
+    if receiver is None:
+        return None
+    return getattr(receiver, "receiver", receiver)
+
+
+def _receiver_history(receiver: Any) -> tuple[Any, ...]:
+    core = _receiver_core(receiver)
+    history = getattr(core, "history", ()) if core is not None else ()
+    return tuple(history or ())

@@ -1,0 +1,1 @@
+"""Widgets shared by the step screens: sidebar, request preview, validators."""

@@ -1,0 +1,136 @@
+"""The request preview: method, URL and body a step WILL send, so users learn the API as the
+guide teaches it.
+
+Bodies come from the same builders the clients use (wizard.bandwidth.xml), so the preview cannot
+drift from what is sent. Every ``<Password>`` is masked before anything is rendered, and the
+Authorization line names the user only. In sandbox mode URLs are shown with Bandwidth's host
+(``WizardContext.public_url``): that is what the guide shows, and it keeps snapshots free of the
+sandbox's random port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+from xml.dom import minidom
+from xml.parsers.expat import ExpatError
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widgets import Collapsible, Static
+
+from wizard.bandwidth import xml as bwxml
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """One request a step is about to send (or would send)."""
+
+    method: str
+    url: str
+    body: str | None = None
+    """Already masked (``bwxml.mask_passwords``) by whoever built it."""
+    note: str = ""
+    """One line of context: why this request, or what the wizard does instead."""
+
+
+def pretty_xml(body: str) -> str:
+    """Indented XML for reading; the compact original is what is sent."""
+    try:
+        text = minidom.parseString(body).toprettyxml(indent="  ")
+    except ExpatError:
+        return body
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and lines[0].startswith("<?xml"):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def _seg(value: str) -> str:
+    """A path segment quoted as the client does; a "{placeholder}" (not known yet) stays."""
+    text = str(value)
+    if text.startswith("{") and text.endswith("}"):
+        return text
+    return quote(text, safe="")
+
+
+def dashboard_url(base: str, account_id: str, *parts: str) -> str:
+    """The Dashboard URL the client builds: ``{base}/accounts/{a}/...`` (segments quoted)."""
+    path = "/".join(["accounts", _seg(account_id or "{accountId}"), *parts])
+    return f"{base.rstrip('/')}/{path}"
+
+
+def location_url(base: str, account_id: str, site_id: str, location_id: str, *parts: str) -> str:
+    return dashboard_url(
+        base, account_id, "sites", _seg(site_id), "sippeers", _seg(location_id), *parts
+    )
+
+
+def masked(body: str | None) -> str | None:
+    """Every <Password> masked; used on every body before it reaches a widget."""
+    return bwxml.mask_passwords(body) if body else body
+
+
+def render_requests(requests: Sequence[PlannedRequest], auth_line: str = "") -> RenderableType:
+    """The requests as text: ``POST url`` in bold, the auth line, then the indented body."""
+    parts: list[RenderableType] = []
+    for index, request in enumerate(requests):
+        if index:
+            parts.append(Text(""))
+        head = Text()
+        head.append(request.method, style="bold")
+        head.append(" ")
+        head.append(request.url, style="underline")
+        parts.append(head)
+        if request.note:
+            parts.append(Text(request.note, style="italic dim"))
+        if auth_line and request.method:
+            parts.append(Text(auth_line, style="dim"))
+        if request.body:
+            parts.append(Text(pretty_xml(masked(request.body) or ""), style="green"))
+    if not parts:
+        parts.append(Text("Nothing is sent on this step.", style="dim"))
+    return Group(*parts)
+
+
+class RequestPreview(Collapsible):
+    """A collapsible block titled with the first request, holding all of them in full."""
+
+    DEFAULT_CSS = """
+    RequestPreview {
+        margin: 1 0 0 0;
+        padding: 0;
+        border-top: hkey $panel;
+        background: transparent;
+    }
+    RequestPreview > Contents {
+        padding: 0 0 0 2;
+    }
+    RequestPreview #preview-body {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, collapsed: bool = False, id: str | None = "preview") -> None:
+        self._body = Static("", id="preview-body", markup=False)
+        super().__init__(self._body, title="Request", collapsed=collapsed, id=id)
+        self.requests: tuple[PlannedRequest, ...] = ()
+        """What is shown now; tests read it instead of scraping the screen."""
+
+    def show(self, requests: Sequence[PlannedRequest], auth_line: str = "") -> None:
+        self.requests = tuple(requests)
+        count = len(self.requests)
+        if count:
+            first = self.requests[0]
+            suffix = f" +{count - 1}" if count > 1 else ""
+            self.title = f"Request: {first.method} …/{_tail(first.url)}{suffix}"
+        else:
+            self.title = "Request"
+        self._body.update(render_requests(self.requests, auth_line))
+
+
+def _tail(url: str) -> str:
+    """The last path segment: enough to recognise the endpoint in a short one-line title."""
+    path = url.split("?", 1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1]
