@@ -35,6 +35,7 @@ environment variables.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -71,7 +72,8 @@ TABLES: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
 }
 
-AREA_CODE = re.compile(r"^[2-9](?!11)\d{2}$")
+#: ASCII digits only (\d would take ٩١٩), and fullmatch: `$` alone lets "919\n" through.
+AREA_CODE = re.compile(r"[2-9](?!11)[0-9]{2}")
 
 
 class ConfigError(Exception):
@@ -153,14 +155,14 @@ def _type_word(name: str) -> str:
 
 
 def _check_inputs(inputs: SetupInputs, source: str) -> None:
-    if not AREA_CODE.match(inputs.area_code):
+    if not AREA_CODE.fullmatch(inputs.area_code):
         raise ConfigError(
             f"{source}: order.area_code “{inputs.area_code}” is not a North American area code "
             "(three digits, not starting with 0 or 1, not N11)."
         )
     if not 1 <= inputs.quantity <= 100:
         raise ConfigError(f"{source}: order.quantity must be between 1 and 100.")
-    if inputs.order_timeout <= 0:
+    if not math.isfinite(inputs.order_timeout) or inputs.order_timeout <= 0:
         raise ConfigError(f"{source}: order.timeout must be more than 0 seconds.")
     if len(inputs.message_text) > MAX_TEXT:
         raise ConfigError(f"{source}: message.text is longer than {MAX_TEXT} characters.")

@@ -119,10 +119,7 @@ def _prepare_account(args: argparse.Namespace, config: ApplyConfig) -> Prepared:
     store = CredentialStore()
     account = settings.account_id
     secrets = Secrets(
-        dashboard_password=store.get(account, SecretName.DASHBOARD_PASSWORD),
-        oauth_client_secret=store.get(account, SecretName.OAUTH_CLIENT_SECRET),
-        messaging_token=store.get(account, SecretName.MESSAGING_TOKEN),
-        messaging_secret=store.get(account, SecretName.MESSAGING_SECRET),
+        **{field: store.get(account, name) for field, name in _secrets_needed(conn).items()}
     )
     inputs = dataclasses.replace(config.inputs)
     inputs.site_id = inputs.site_id or settings.site_id
@@ -138,6 +135,23 @@ def _prepare_account(args: argparse.Namespace, config: ApplyConfig) -> Prepared:
     progress = _progress(account, account, conn.dashboard_url, args)
     wait = 0.0 if args.callback_wait is None else args.callback_wait
     return Prepared(conn, secrets, progress, inputs, wait)
+
+
+def _secrets_needed(conn: ConnectionSettings) -> dict[str, SecretName]:
+    """Secrets field -> keyring entry, for the credentials these settings actually use.
+
+    Each keyring read is a D-Bus round trip (a few ms, or a prompt on some desktops): a Basic
+    auth account on today's API needs its Dashboard password and nothing else.
+    """
+    needed = (
+        {"oauth_client_secret": SecretName.OAUTH_CLIENT_SECRET}
+        if conn.auth == "oauth2"
+        else {"dashboard_password": SecretName.DASHBOARD_PASSWORD}
+    )
+    if conn.generation == "guide":
+        needed["messaging_token"] = SecretName.MESSAGING_TOKEN
+        needed["messaging_secret"] = SecretName.MESSAGING_SECRET
+    return needed
 
 
 def _callback_password(store: CredentialStore, account: str) -> str:

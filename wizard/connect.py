@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from wizard.bandwidth.auth import OAuth2ClientCredentials, basic_auth
-from wizard.bandwidth.dashboard import DashboardClient
-from wizard.bandwidth.messaging import MessagingClient
 from wizard.steps import Engine, EventSink, ProgressBook
+
+if TYPE_CHECKING:
+    # The clients pull in httpx and the XML codec: loaded when clients are built, not when the
+    # first screen (which only needs these dataclasses) imports this module.
+    from wizard.bandwidth.auth import ApiAuth
+    from wizard.bandwidth.dashboard import DashboardClient
+    from wizard.bandwidth.messaging import MessagingClient
+    from wizard.bandwidth.transport import ConnectionPool
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,9 @@ class ConnectionSettings:
         return cls(**values)
 
 
-def dashboard_auth(conn: ConnectionSettings, secrets: Secrets) -> httpx.Auth:
+def dashboard_auth(conn: ConnectionSettings, secrets: Secrets) -> ApiAuth:
+    from wizard.bandwidth.auth import OAuth2ClientCredentials, basic_auth
+
     if conn.auth == "oauth2":
         if not conn.client_id or not secrets.oauth_client_secret:
             raise MissingCredentials(
@@ -76,10 +81,12 @@ def dashboard_auth(conn: ConnectionSettings, secrets: Secrets) -> httpx.Auth:
 
 
 def messaging_auth(
-    conn: ConnectionSettings, secrets: Secrets, dashboard: httpx.Auth
-) -> tuple[str, httpx.Auth]:
+    conn: ConnectionSettings, secrets: Secrets, dashboard: ApiAuth
+) -> tuple[str, ApiAuth]:
     """(user id for the URL, auth): the guide's API used userId + token:secret; today's uses the
     account id and the Dashboard credentials (or the same OAuth2 token)."""
+    from wizard.bandwidth.auth import basic_auth
+
     if conn.generation == "guide":
         if (
             not conn.messaging_user_id
@@ -99,18 +106,33 @@ def messaging_auth(
 class Clients:
     dashboard: DashboardClient
     messaging: MessagingClient
+    pool: ConnectionPool | None = None
+    """The connections both clients share (closed last)."""
 
     async def aclose(self) -> None:
         await self.dashboard.aclose()
         await self.messaging.aclose()
+        if self.pool is not None:
+            await self.pool.aclose()
 
 
 def build_clients(conn: ConnectionSettings, secrets: Secrets, *, on_request: Any = None) -> Clients:
+    """Both API clients over one connection pool: one TLS context and, where the two APIs
+    share a host (the sandbox, a proxy), one connection instead of two."""
+    from wizard.bandwidth.dashboard import DashboardClient
+    from wizard.bandwidth.messaging import MessagingClient
+    from wizard.bandwidth.transport import ConnectionPool
+
     auth = dashboard_auth(conn, secrets)
     user_id, msg_auth = messaging_auth(conn, secrets, auth)
-    dashboard = DashboardClient(conn.dashboard_url, conn.account_id, auth, on_request=on_request)
-    messaging = MessagingClient(conn.messaging_url, user_id, msg_auth, on_request=on_request)
-    return Clients(dashboard, messaging)
+    pool = ConnectionPool()
+    dashboard = DashboardClient(
+        conn.dashboard_url, conn.account_id, auth, on_request=on_request, pool=pool
+    )
+    messaging = MessagingClient(
+        conn.messaging_url, user_id, msg_auth, on_request=on_request, pool=pool
+    )
+    return Clients(dashboard, messaging, pool)
 
 
 def build_engine(

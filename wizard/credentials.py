@@ -31,12 +31,12 @@ from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keyring
-import keyring.backend
-import keyring.errors
-from keyring.backends import chainer, fail, null
+if TYPE_CHECKING:
+    # keyring (and D-Bus under it) loads on the first secret actually read or written: the
+    # sandbox never touches it, and an env var beats it, so start-up does not pay for it.
+    import keyring.backend
 
 DEFAULT_SERVICE = "bw-wizard"
 SERVICE_ENV = "BW_WIZARD_KEYRING_SERVICE"
@@ -183,9 +183,11 @@ class CredentialStore:
         name = _secret_name(name)
         entry = _entry(account_id, name)
         backend = self._usable_backend(f"remove the {LABELS[name]}")
+        from keyring.errors import PasswordDeleteError
+
         try:
             backend.delete_password(self.service, entry)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return False
         except Exception as error:
             raise KeyringUnavailable(
@@ -281,6 +283,8 @@ def _scrub(error: BaseException, value: str | None = None) -> str:
 def _current() -> tuple[keyring.backend.KeyringBackend | None, KeyringStatus]:
     """keyring's chosen backend and what it is worth. Choosing can itself fail (an explicit
     PYTHON_KEYRING_BACKEND whose D-Bus is gone, a broken keyringrc.cfg): that is "unusable"."""
+    import keyring
+
     try:
         backend = keyring.get_keyring()
     except Exception as error:
@@ -302,6 +306,8 @@ def _inspect(backend: keyring.backend.KeyringBackend) -> KeyringStatus:
     Order matters: a chainer is judged by what it chains, and file-backed backends are refused
     before anything else is asked of them.
     """
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, chainer.ChainerBackend):
         chained = list(backend.backends)
         if not chained:

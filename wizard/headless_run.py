@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from typing import Any, TextIO
 
@@ -82,9 +83,9 @@ class HeadlessRun:
         message_id = getattr(event, "message_id", None)
         kind = getattr(event, "type", "?")
         code = getattr(event, "error_code", None)
-        self.say(
-            f"  callback: {kind} for message {message_id}" + (f" (error {code})" if code else "")
-        )
+        line = f"  callback: {kind} for message {message_id}" + (f" (error {code})" if code else "")
+        # Callback fields come from the network: no escape sequence may reach the terminal.
+        self.say(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", line))
         if message_id in self._message_ids and kind in ("message-delivered", "message-failed"):
             self._outcomes[message_id] = kind if not code else f"{kind} {code}"
             if self._callbacks_done and self._outcomes.keys() >= self._message_ids:

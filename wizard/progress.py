@@ -287,7 +287,9 @@ def save_progress(progress: Progress) -> Path:
         },
     }
     try:
-        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+        # One line: json's C encoder only runs without indent, and the file is rewritten
+        # after every step (`python -m json.tool` shows it indented).
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ProgressError(
             f"Progress for profile {progress.profile!r} could not be saved: {error}."

@@ -16,13 +16,16 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wizard.bandwidth.dashboard import DashboardClient
 from wizard.bandwidth.errors import BandwidthError
-from wizard.bandwidth.messaging import MessagingClient
-from wizard.bandwidth.models import Order
+
+if TYPE_CHECKING:  # the clients (and httpx under them) load when a connection is built
+    from wizard.bandwidth.dashboard import DashboardClient
+    from wizard.bandwidth.messaging import ListedMessage, MessagingClient
+    from wizard.bandwidth.models import Order
 
 
 class StepId(StrEnum):
@@ -336,6 +339,8 @@ class Engine:
             return None
         if step is StepId.ORDER and not recorded.get("order_id"):
             return None  # only the reference saved before the POST: the run step looks it up
+        if step is StepId.SEND and recorded.get(SENDING_KEY) and not recorded.get("messages"):
+            return None  # a send whose answer never came: the run step looks it up
         checker = getattr(self, f"_check_{step.name.lower()}")
         try:
             still_true = await checker(recorded)
@@ -375,8 +380,10 @@ class Engine:
             if existing is not None:
                 self.emit(StepDone(step, _summary(step, existing), existing, reused=True))
                 return existing
-            runner = getattr(self, f"_run_{step.name.lower()}")
-            data = await runner(inputs)
+            if step is StepId.SEND:
+                data = await self._run_send(inputs, deliberate=not reuse)
+            else:
+                data = await getattr(self, f"_run_{step.name.lower()}")(inputs)
             self.progress.record(step, data)
             self.emit(StepDone(step, _summary(step, data), data))
             return data
@@ -610,14 +617,28 @@ class Engine:
                 )
             await self._sleep(interval or 0.0)
 
-    async def _run_send(self, inputs: SetupInputs) -> dict[str, Any]:
-        return await self.send_message(inputs)
+    async def _run_send(self, inputs: SetupInputs, *, deliberate: bool = False) -> dict[str, Any]:
+        return await self.send_message(inputs, deliberate=deliberate)
 
     async def _check_send(self, recorded: Mapping[str, Any]) -> bool:
         return bool(recorded.get("messages"))
 
-    async def send_message(self, inputs: SetupInputs) -> dict[str, Any]:
-        """Send one message; the recorded list keeps every message sent, newest last."""
+    async def send_message(
+        self, inputs: SetupInputs, *, deliberate: bool = False
+    ) -> dict[str, Any]:
+        """Send one message; the recorded list keeps every message sent, newest last.
+
+        A send is a create like any other, so it is never repeated blindly. Before the POST an
+        in-flight marker (from, to, text, when) is saved; it is cleared once Bandwidth has
+        answered. A marker still there on a later run means the program died or lost the
+        answer, and the message may have gone: today's API is asked (List Messages) and a
+        match is adopted instead of sent again. The guide's API cannot be asked, so a rerun
+        stops and says so rather than guess.
+
+        `deliberate` is the send screen asking for another message on purpose: an unanswered
+        earlier attempt is still looked up (and adopted when it is this very message), but a
+        different message, or one the guide's API cannot check, is sent as asked.
+        """
         if self.messaging is None:
             raise StepError(
                 "No messaging credentials are set up.",
@@ -639,26 +660,183 @@ class Engine:
                 kind="validation",
             )
         application_id = self.data(StepId.APPLICATION)["application_id"]
-        sent = await self.messaging.send_message(
-            application_id,
-            sender,
-            list(inputs.message_to),
-            inputs.message_text,
-            media=list(inputs.media) or None,
-            tag=inputs.tag,
-            priority=inputs.priority,
+        draft = {
+            "from": sender,
+            "to": list(inputs.message_to),
+            "text": inputs.message_text,
+            "media": list(inputs.media),
+        }
+        recorded = dict(self.progress.get(StepId.SEND) or {})
+        marker = recorded.pop(SENDING_KEY, None)
+        if isinstance(marker, Mapping):
+            adopted = await self._resolve_unanswered(marker, recorded, deliberate=deliberate)
+            if adopted is not None:
+                recorded = adopted
+                if not deliberate or _same_message(marker, draft):
+                    return recorded
+
+        # Saved before the POST: if the answer is lost or the program dies, the next run
+        # looks for this message instead of sending it again.
+        self._save_send(
+            {
+                **recorded,
+                SENDING_KEY: {
+                    **draft,
+                    "attempt": f"bw-wizard-{uuid.uuid4().hex[:16]}",
+                    "since": _utc_stamp(time.time()),
+                },
+            }
         )
-        previous = list((self.progress.get(StepId.SEND) or {}).get("messages") or [])
-        previous.append(
+        try:
+            sent = await self.messaging.send_message(
+                application_id,
+                sender,
+                list(inputs.message_to),
+                inputs.message_text,
+                media=list(inputs.media) or None,
+                tag=inputs.tag,
+                priority=inputs.priority,
+            )
+        except BandwidthError as error:
+            if error.status is not None and 400 <= error.status < 500:
+                # Refused outright (validation, credentials, queue full): nothing went.
+                self._save_send(recorded)
+            raise
+        return _with_message(
+            recorded,
             {
                 "id": sent.id,
                 "from": sent.from_number,
                 "to": list(sent.to),
                 "time": sent.time,
                 "segments": sent.segment_count,
-            }
+            },
         )
-        return {"messages": previous, "last_message_id": sent.id}
+
+    async def _resolve_unanswered(
+        self, marker: Mapping[str, Any], recorded: Mapping[str, Any], *, deliberate: bool
+    ) -> dict[str, Any] | None:
+        """What became of a send that was never answered: the record with the message adopted
+        when Bandwidth has it, None when it did not go (or, on purpose, is not asked)."""
+        assert self.messaging is not None
+        sender = _e164(str(marker.get("from") or ""))
+        to = [_e164(str(number)) for number in marker.get("to") or []]
+        if not self.messaging.can_list_messages:
+            if deliberate:
+                return None
+            raise StepError(
+                f"A message from {sender} to {', '.join(to)} was sent earlier, but the wizard "
+                "stopped before Bandwidth answered, so it may already have gone.",
+                "The guide's messaging API cannot look messages up, so the wizard will not "
+                "send it again by itself: check the destination phone or your callback log. "
+                "To send it again on purpose, open the wizard (bw-wizard), go to “Send a "
+                "message” and press Send.",
+                kind="uncertain",
+            )
+        found = await self._find_sent(sender, to, str(marker.get("since") or ""), recorded)
+        if found is None:
+            return None
+        return {
+            **_with_message(
+                recorded,
+                {
+                    "id": found.message_id,
+                    "from": found.source_tn,
+                    "to": to,
+                    "time": found.receive_time,
+                    "segments": found.segment_count,
+                },
+            ),
+            "adopted": found.message_id,
+        }
+
+    async def _find_sent(
+        self, sender: str, to: Sequence[str], since: str, recorded: Mapping[str, Any]
+    ) -> ListedMessage | None:
+        """The first outbound message from `sender` to `to` that Bandwidth accepted around
+        `since` and that is not one of ours already; None when there is none."""
+        assert self.messaging is not None
+        known = {str(m.get("id")) for m in recorded.get("messages") or [] if isinstance(m, Mapping)}
+        try:
+            moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            moment = datetime.now(UTC) - SEND_LOOKUP_MARGIN
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # The margin covers a clock that differs from Bandwidth's; ids already recorded keep
+        # an earlier message of ours from being taken for this one.
+        page_token: str | None = None
+        for _ in range(SEND_LOOKUP_PAGES):
+            page = await self.messaging.list_messages(
+                source_tn=sender,
+                destination_tn=list(to)[:10],
+                message_direction="OUTBOUND",
+                from_date_time=moment - SEND_LOOKUP_MARGIN,
+                to_date_time=moment + SEND_LOOKUP_MARGIN,
+                sort="receiveTime:asc",
+                limit=100,
+                page_token=page_token,
+            )
+            for listed in page.messages:
+                if (
+                    listed.message_id not in known
+                    and listed.source_tn == sender
+                    and listed.destination_tn in to
+                ):
+                    return listed
+            page_token = page.next_page_token
+            if not page_token:
+                return None
+        return None
+
+    def _save_send(self, data: Mapping[str, Any]) -> None:
+        """Saved now, not at the end of the step: the marker must be on disk before the POST."""
+        if data:
+            self.progress.record(StepId.SEND, data)
+        else:
+            self.progress.forget(StepId.SEND)
+
+
+SENDING_KEY = "sending"
+"""Progress key of the in-flight marker: a send that has not been answered yet."""
+SEND_LOOKUP_MARGIN = timedelta(hours=1)
+SEND_LOOKUP_PAGES = 5
+"""Pages of 100 searched for an unanswered send; a first message has only a few neighbours."""
+
+
+def _same_message(marker: Mapping[str, Any], draft: Mapping[str, Any]) -> bool:
+    return all(
+        list(marker.get(key) or []) == list(draft.get(key) or [])
+        if key in ("to", "media")
+        else (marker.get(key) or "") == (draft.get(key) or "")
+        for key in ("from", "to", "text", "media")
+    )
+
+
+def _with_message(recorded: Mapping[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    messages = [m for m in recorded.get("messages") or [] if isinstance(m, Mapping)]
+    rest = {k: v for k, v in recorded.items() if k not in (SENDING_KEY, "adopted")}
+    return {**rest, "messages": [*messages, message], "last_message_id": message["id"]}
+
+
+def _e164(number: str) -> str:
+    """A US number as List Messages spells it (+1 and ten digits); other forms unchanged.
+
+    Ordered numbers come back as ten digits and the guide lets +1 be left out, but a lookup
+    compares numbers as Bandwidth lists them.
+    """
+    digits = number.strip()
+    if digits.isascii() and digits.isdigit():
+        if len(digits) == 10:
+            return "+1" + digits
+        if len(digits) == 11 and digits.startswith("1"):
+            return "+" + digits
+    return digits
+
+
+def _utc_stamp(seconds: float) -> str:
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,7 +874,14 @@ def _final_order_record(order: Order) -> dict[str, Any]:
 
 def _judge_order(order: Order) -> Order:
     """COMPLETE and PARTIAL go on; FAILED and BACKORDERED stop with the API's own reasons."""
-    reasons = "; ".join(f"{desc} (code {code})" for code, desc in order.errors) or ""
+    # One line per distinct reason: the API repeats it for every number that failed.
+    counts: dict[tuple[Any, Any], int] = {}
+    for code, desc in order.errors:
+        counts[(code, desc)] = counts.get((code, desc), 0) + 1
+    reasons = "; ".join(
+        f"{desc} (code {code}" + (f", {n} numbers)" if n > 1 else ")")
+        for (code, desc), n in counts.items()
+    )
     if order.status == "COMPLETE" or (order.status == "PARTIAL" and order.completed_numbers):
         return order
     if order.status == "BACKORDERED":
@@ -742,5 +927,10 @@ def _summary(step: StepId, data: Mapping[str, Any]) -> str:
             text = f"order {data.get('status')}: {numbers}"
             return text + (f" ({len(failed)} failed)" if failed else "")
         case StepId.SEND:
+            if data.get("adopted"):
+                return (
+                    f"message {data.get('adopted')} found: an earlier attempt had been accepted,"
+                    " so nothing was sent again"
+                )
             return f"message {data.get('last_message_id')} accepted (202)"
     return ""

@@ -15,6 +15,7 @@ import pytest
 from tests.engine.helpers import control, state
 from tests.engine.test_apply_config import readme_example
 from wizard.cli import main
+from wizard.progress import load_progress
 from wizard.steps import ORDER_OF_STEPS, StepId
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,42 +157,118 @@ def test_bad_config_exits_1_without_traceback(tmp_path: Path, capsys) -> None:
     assert "Traceback" not in err and "area_code" in err
 
 
-def _progress_steps(state_dir: Path, profile: str) -> set[str]:
-    path = state_dir / f"progress-{profile}.json"
+def _progress(state_dir: Path, profile: str) -> dict:
+    """The progress file as JSON; {} while it does not exist yet."""
     try:
-        data = json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return set()
-    return {key for key, record in data.get("steps", {}).items() if record.get("status") == "done"}
+        return json.loads((state_dir / f"progress-{profile}.json").read_text())
+    except FileNotFoundError:
+        return {}
+
+
+def _done_steps(document: dict) -> set[str]:
+    steps = document.get("steps", {})
+    return {key for key, record in steps.items() if record.get("status") == "done"}
+
+
+def _check_files_whole(state_dir: Path, account: str, sandbox) -> None:
+    """After a kill: the progress file loads as it is (a whole JSON document of this account),
+    and anything else in the state dir is a temp file the next atomic write sweeps away."""
+    path = state_dir / f"progress-{account}.json"
+    load_progress(account, account, sandbox.dashboard_url)  # ProgressCorrupt if torn
+    json.loads(path.read_text())
+    others = [p.name for p in state_dir.iterdir() if p != path]
+    assert all(n.startswith(f".{path.name}.") and n.endswith(".tmp") for n in others), others
+
+
+def _kill_when(process: subprocess.Popen, condition, what: str) -> None:
+    """SIGKILL the process as soon as `condition()` holds (polled, with a deadline)."""
+    deadline = time.monotonic() + 30
+    try:
+        while not condition():
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            time.sleep(0.005)  # polling the file for the condition, not a fixed wait
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(10)
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+
+
+def _rerun_and_count(sandbox, command, env, state_dir: Path, account: str) -> dict:
+    rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert b"Traceback" not in rerun.stderr
+    held = state(sandbox)
+    assert len(held["applications"]) == 1
+    assert len(held["locations"]) == 1
+    assert len(held["orders"]) == 1
+    assert len(held["messages"]) == 1
+    leftovers = list(state_dir.glob(".*.tmp"))
+    assert leftovers == [], "the rerun's writes must sweep up a killed write's temp file"
+    recorded = _progress(state_dir, account)["steps"]["send-message"]["data"]
+    assert [m["id"] for m in recorded["messages"]] == [held["messages"][0]["id"]]
+    assert "sending" not in recorded
+    return held
+
+
+MESSAGES_ROUTE = "/api/v2/users/{account}/messages"
 
 
 @pytest.mark.parametrize("kill_after", [s for s in ORDER_OF_STEPS if s is not StepId.SEND])
 def test_killed_after_a_step_then_rerun_creates_nothing_twice(
     sandbox, account_env, tmp_path: Path, isolated_dirs, kill_after: StepId
 ) -> None:
+    """SIGKILL right after each step is recorded, then the same command again.
+
+    After the order (wait-for-order), the next thing the program does is the one create it can
+    die in the middle of: the message POST. Killing "soon after" would land before, during or
+    after it by chance, so that case is made exact: the sandbox carries the POST out and holds
+    its answer (until the client goes away), and the kill lands while the in-flight marker is
+    saved and the message exists but its answer never arrived. The rerun must find the
+    message with List Messages and adopt it, not send another.
+    """
+    account = sandbox.config.identity.account_id
+    state_dir = isolated_dirs["state"]
+    in_flight_send = kill_after is StepId.WAIT_ORDER
+    if in_flight_send:
+        control(
+            sandbox,
+            "faults",
+            {
+                "method": "POST",
+                "path": f"/api/v2/users/{account}/messages",
+                "kind": "delay",
+                "delay": 60,
+                "after": True,
+            },
+        )
     config = account_config(sandbox, tmp_path)
     env = dict(os.environ)
     command = [sys.executable, "-m", "wizard", "apply", "--config", str(config)]
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    deadline = time.monotonic() + 30
-    account = sandbox.config.identity.account_id
-    try:
-        while str(kill_after) not in _progress_steps(isolated_dirs["state"], account):
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "the step was never recorded"
-            time.sleep(0.005)  # polling the file for the condition, not a fixed wait
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(10)
-    rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=60)
-    assert rerun.returncode == 0, rerun.stderr.decode()
-    held = state(sandbox)
-    assert len(held["applications"]) == 1
-    assert len(held["locations"]) == 1
-    assert len(held["orders"]) == 1
-    assert len(held["messages"]) == 1
-    leftovers = list(isolated_dirs["state"].glob(".*.tmp"))
-    assert leftovers == [], "a killed write must not leave temp files that matter"
-    json.loads((isolated_dirs["state"] / f"progress-{account}.json").read_text())
+
+    def recorded() -> bool:
+        return str(kill_after) in _done_steps(_progress(state_dir, account))
+
+    def sent_but_unanswered() -> bool:
+        steps = _progress(state_dir, account).get("steps", {})
+        marker = steps.get("send-message", {}).get("data", {}).get("sending")
+        return recorded() and bool(marker) and len(state(sandbox)["messages"]) == 1
+
+    if in_flight_send:
+        _kill_when(process, sent_but_unanswered, "the message POST to be carried out and held")
+        data = _progress(state_dir, account)["steps"]["send-message"]["data"]
+        assert not data.get("messages"), "killed after the answer: not the case under test"
+    else:
+        _kill_when(process, recorded, f"{kill_after} to be recorded")
+    _check_files_whole(state_dir, account, sandbox)
+
+    held = _rerun_and_count(sandbox, command, env, state_dir, account)
+    sends = [
+        r
+        for r in held["requests"]["recent"]
+        if r["method"] == "POST" and r["route"] == MESSAGES_ROUTE
+    ]
+    assert len(sends) == 1, "the message was POSTed twice"

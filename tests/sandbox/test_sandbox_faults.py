@@ -56,6 +56,39 @@ def test_drop_closes_the_connection_without_an_answer(api):
     assert api.xml("GET", api.account + "/sites").status_code == 200
 
 
+def test_drop_after_carries_the_request_out_and_loses_the_answer(api):
+    api.fault(method="POST", path=APPS, kind="drop", after=True)
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.xml("POST", api.account + "/applications", APP_BODY)
+    # Done at once, before the connection went: the lost answer is the only difference.
+    assert [a["name"] for a in api.state()["applications"]] == ["F"]
+    (entry,) = wait_for(
+        lambda: [r for r in api.state()["requests"]["recent"] if r["method"] == "POST"]
+    )
+    assert entry["fault"] == "drop" and entry["status"] is None
+
+
+def test_delay_after_holds_a_done_answer_and_lets_go_when_the_client_leaves(api):
+    api.fault(method="POST", path=APPS, kind="delay", delay=30, after=True)
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        api.xml("POST", api.account + "/applications", APP_BODY, timeout=0.3)
+    assert [a["name"] for a in api.state()["applications"]] == ["F"], "not carried out at once"
+    # The held answer ends with the connection, not 30 s later.
+    logged = wait_for(
+        lambda: [r for r in api.state()["requests"]["recent"] if r["method"] == "POST"],
+        timeout=5,
+    )
+    assert logged[0]["fault"] == "delay" and time.monotonic() - started < 10
+
+
+def test_delay_after_answers_late_when_the_client_waits(api):
+    api.fault(method="POST", path=APPS, kind="delay", delay=0.3, after=True)
+    started = time.monotonic()
+    answer = api.xml("POST", api.account + "/applications", APP_BODY, timeout=5)
+    assert answer.status_code == 201 and time.monotonic() - started >= 0.3
+
+
 def test_malformed_bodies(api):
     api.fault(path="/api/accounts/*/sites", kind="malformed")
     answer = api.xml("GET", api.account + "/sites")
@@ -105,6 +138,8 @@ def test_faults_are_cleared_by_delete_and_by_reset(api):
         {"path": "/api/*", "kind": "status", "count": 0},
         {"path": "/api/*", "kind": "status", "status": 99},
         {"path": "/api/*", "kind": "delay", "delay": -1},
+        {"path": "/api/*", "kind": "status", "after": True},
+        {"path": "/api/*", "kind": "drop", "after": "yes"},
         [],
     ],
 )

@@ -1,25 +1,39 @@
-"""Credentials as ``httpx.Auth`` objects, so clients never handle secrets themselves.
+"""Credentials as httpx auth flows, so clients never handle secrets themselves.
 
 Two schemes: Basic (the guide's Dashboard username:password and messaging token:secret) and
 OAuth2 client credentials (today's accounts). Both keep the secret in a private attribute and
 leave it out of ``repr``, so a stray log line or traceback cannot leak it.
+
+They implement httpx's auth-flow protocol (``sync_auth_flow`` / ``async_auth_flow``) without
+subclassing ``httpx.Auth``, so building credentials (which the wizard does as soon as it knows
+them, before any request) does not import httpx; `as_httpx_auth` hands them to httpx when a
+request is actually sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from base64 import b64encode
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .errors import BandwidthError
 from .hints import hint_for, kind_for
 from .xml import MASK
 
-__all__ = ["BasicAuth", "OAuth2ClientCredentials", "auth_scheme", "basic_auth"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "ApiAuth",
+    "BasicAuth",
+    "OAuth2ClientCredentials",
+    "as_httpx_auth",
+    "auth_scheme",
+    "basic_auth",
+]
 
 
 def _basic_header(user: str, password: str) -> str:
@@ -27,10 +41,12 @@ def _basic_header(user: str, password: str) -> str:
     return "Basic " + b64encode(raw).decode("ascii")
 
 
-class BasicAuth(httpx.Auth):
+class BasicAuth:
     """HTTP Basic with a repr that shows the user name and hides the password."""
 
     scheme = "basic"
+    requires_request_body = False
+    requires_response_body = False
 
     def __init__(self, username: str, password: str) -> None:
         self.username = username
@@ -38,6 +54,17 @@ class BasicAuth(httpx.Auth):
         self.__password = password
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self.__header
+        yield request
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        yield from self.auth_flow(request)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         request.headers["Authorization"] = self.__header
         yield request
 
@@ -51,13 +78,13 @@ class BasicAuth(httpx.Auth):
     __str__ = __repr__
 
 
-def basic_auth(user: str, password: str) -> httpx.Auth:
+def basic_auth(user: str, password: str) -> BasicAuth:
     """Basic credentials for the Dashboard API (username:password) or the guide's messaging API
     (token:secret)."""
     return BasicAuth(user, password)
 
 
-class OAuth2ClientCredentials(httpx.Auth):
+class OAuth2ClientCredentials:
     """OAuth2 client-credentials bearer auth with a shared, self-renewing token.
 
     The token is fetched through the same ``httpx.AsyncClient`` that sends the request (so it
@@ -68,6 +95,8 @@ class OAuth2ClientCredentials(httpx.Auth):
     """
 
     scheme = "oauth"
+    requires_request_body = False
+    requires_response_body = False
 
     def __init__(
         self,
@@ -109,6 +138,8 @@ class OAuth2ClientCredentials(httpx.Auth):
         return self._valid_token() is not None
 
     def _token_request(self) -> httpx.Request:
+        import httpx
+
         return httpx.Request(
             "POST",
             self.token_url,
@@ -227,6 +258,46 @@ class OAuth2ClientCredentials(httpx.Auth):
     __str__ = __repr__
 
 
-def auth_scheme(auth: httpx.Auth | None) -> str:
+ApiAuth: TypeAlias = "BasicAuth | OAuth2ClientCredentials | httpx.Auth"
+"""What the clients accept as credentials: ours, or any ``httpx.Auth``."""
+
+
+def auth_scheme(auth: ApiAuth | None) -> str:
     """``"oauth"`` or ``"basic"``: which credential set a 401 is about."""
     return getattr(auth, "scheme", "basic")
+
+
+def as_httpx_auth(auth: ApiAuth | None) -> httpx.Auth | None:
+    """The credentials as httpx wants them: an ``httpx.Auth`` is passed through, ours are
+    wrapped in one that runs their own flow (same requests, same token cache)."""
+    import httpx
+
+    if auth is None or isinstance(auth, httpx.Auth):
+        return auth
+    return _adapter_type()(auth)
+
+
+@functools.cache
+def _adapter_type() -> type[httpx.Auth]:
+    import httpx
+
+    class AuthFlow(httpx.Auth):
+        """Runs one of this module's credentials as an ``httpx.Auth``."""
+
+        def __init__(self, auth: Any) -> None:
+            self.auth = auth
+
+        def sync_auth_flow(
+            self, request: httpx.Request
+        ) -> Generator[httpx.Request, httpx.Response, None]:
+            return self.auth.sync_auth_flow(request)  # type: ignore[no-any-return]
+
+        def async_auth_flow(
+            self, request: httpx.Request
+        ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+            return self.auth.async_auth_flow(request)  # type: ignore[no-any-return]
+
+        def __repr__(self) -> str:
+            return repr(self.auth)
+
+    return AuthFlow

@@ -13,10 +13,8 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import httpx
 
 from . import xml
 from .errors import BandwidthError
@@ -29,7 +27,10 @@ from .models import (
     Site,
     SmsSettings,
 )
-from .transport import HttpCore, OnRequest, RetryPolicy, Sleep
+from .transport import ConnectionPool, HttpCore, OnRequest, RetryPolicy, Sleep
+
+if TYPE_CHECKING:  # httpx loads with the first request (wizard.bandwidth.transport)
+    import httpx
 
 XML_CONTENT_TYPE = "application/xml; charset=utf-8"
 
@@ -43,7 +44,10 @@ def id_from_location(location: str | None) -> str | None:
     """The new resource's id: the last path segment of a ``Location`` header."""
     if not location:
         return None
-    path = urlsplit(location).path.rstrip("/")
+    try:
+        path = urlsplit(location).path.rstrip("/")
+    except ValueError:  # "http://[::1/..." (an invalid IPv6 host) names no id we can trust
+        return None
     last = path.rsplit("/", 1)[-1]
     return last or None
 
@@ -67,6 +71,7 @@ class DashboardClient:
         sleep: Sleep | None = None,
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
+        pool: ConnectionPool | None = None,
     ) -> None:
         self.account_id = str(account_id)
         self._core = HttpCore(
@@ -81,6 +86,7 @@ class DashboardClient:
             sleep=sleep,
             clock=clock,
             rng=rng,
+            pool=pool,
         )
 
     # -- lifecycle -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ in one type means callers branch on ``kind`` instead of on httpx or parser excep
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Every value ``BandwidthError.kind`` can take; callers map these to exit codes and colours.
@@ -32,6 +33,15 @@ class FieldError:
 
     field: str
     description: str
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def printable(text: str) -> str:
+    """Server-supplied text made safe to print: control characters (escape sequences that
+    would drive a terminal, NULs, line breaks) become one space, so a sentence stays one line."""
+    return _CONTROL.sub(" ", text)
 
 
 class BandwidthError(Exception):
@@ -76,15 +86,26 @@ class BandwidthError(Exception):
         if kind not in KINDS:
             raise ValueError(f"unknown error kind {kind!r}")
         self.status = status
-        self.code = code
-        self.description = description
+        self.code = printable(code) if code is not None else None
+        self.description = printable(description)
         self.hint = hint
         self.kind = kind
         self.method = method
         self.url = url
-        self.field_errors = list(field_errors or [])
+        self.field_errors = [
+            FieldError(printable(f.field), printable(f.description)) for f in field_errors or []
+        ]
         self.retry_after = retry_after
         super().__init__(self._sentence())
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        # A setter, so text assigned after construction (a redirect's Location) is cleaned too.
+        self._description = printable(value)
 
     def _sentence(self) -> str:
         where = []

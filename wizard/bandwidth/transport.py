@@ -1,6 +1,8 @@
 """The request/retry core shared by the Dashboard and messaging clients.
 
-One ``httpx.AsyncClient`` per API client (keep-alive, explicit timeouts); every request goes
+One ``httpx.AsyncClient`` per connection (:class:`ConnectionPool`: keep-alive, explicit
+timeouts), shared by the Dashboard and messaging clients, built on the first request and using
+the process's one TLS context (:func:`shared_ssl_context`); every request goes
 through :meth:`HttpCore.send`, which announces it (``on_request``), retries what is safe to
 retry, and turns every failure (error XML or JSON, HTML pages, empty bodies, refused
 connections, timeouts) into one :class:`~wizard.bandwidth.errors.BandwidthError`.
@@ -14,27 +16,73 @@ after a POST was sent is never retried: the create may have happened, and the st
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import json
 import random
 import re
 import socket
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from .auth import auth_scheme
+from .auth import ApiAuth, as_httpx_auth, auth_scheme
 from .errors import BandwidthConnectionError, BandwidthError, FieldError
 from .hints import credential_phrase, hint_for, kind_for
 from .models import RequestInfo
 from .xml import MASK, PASSWORD_RE, XmlDecodeError, find_errors, mask_passwords, parse
 
-#: Connect quickly (a wrong host should fail fast), but give slow API answers time.
-DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
+if TYPE_CHECKING:
+    # httpx (and httpcore, anyio and its CLI's click and pygments under it) loads on the
+    # first request, not when clients are built: the wizard builds them as soon as it knows
+    # the credentials, long before (or without ever) sending anything.
+    import httpx
+
+    #: Connect quickly (a wrong host should fail fast), but give slow API answers time.
+    DEFAULT_TIMEOUT: httpx.Timeout
+
+
+@functools.cache
+def _default_timeout() -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_TIMEOUT is an httpx.Timeout, made when first asked for (see TYPE_CHECKING above).
+    if name == "DEFAULT_TIMEOUT":
+        return _default_timeout()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _timeout(value: httpx.Timeout | float | None) -> httpx.Timeout:
+    """None -> DEFAULT_TIMEOUT; a number -> that many seconds (connecting: 5 s at most)."""
+    import httpx
+
+    if value is None:
+        return _default_timeout()
+    if isinstance(value, httpx.Timeout):
+        return value
+    return httpx.Timeout(value, connect=min(5.0, float(value)))
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context every client in this process uses (httpx's own default:
+    certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR).
+
+    Building one loads the whole CA bundle (about 20 ms), and httpx builds a new one for every
+    client it makes unless given one. Contexts are safe to share between clients, loops and
+    threads.
+    """
+    import httpx
+
+    return httpx.create_ssl_context()
+
 
 USER_AGENT = "bw-wizard/0.1 (+httpx)"
 
@@ -124,13 +172,69 @@ def _is_xml(content_type: str, body: bytes) -> bool:
     return "xml" in content_type or body.lstrip()[:1] == b"<"
 
 
+class ConnectionPool:
+    """The ``httpx.AsyncClient`` (keep-alive connections) one or more API clients send through.
+
+    `connect.build_clients` gives the Dashboard and messaging clients one pool, so a
+    connection to a host serves both (the sandbox is one host; so is a proxy) and the wizard
+    opens one connection where it used to open two. Credentials, ``Accept`` and timeouts are
+    sent with each request, so sharing a pool never mixes them up. Made on first use: a
+    client that is built but never used (the first screen) pays nothing for it.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        auth: ApiAuth | None = None,
+        accept: str | None = None,
+    ) -> None:
+        self._timeout = timeout
+        self._transport = transport
+        self._auth = auth
+        self._accept = accept
+        self._client: httpx.AsyncClient | None = None
+        self._closed = False
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            if self._closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            import httpx
+
+            headers = {"User-Agent": USER_AGENT}
+            if self._accept:
+                headers["Accept"] = self._accept
+            self._client = httpx.AsyncClient(
+                auth=as_httpx_auth(self._auth),
+                timeout=_timeout(self._timeout),
+                transport=self._transport,
+                verify=shared_ssl_context(),
+                headers=headers,
+                follow_redirects=False,
+            )
+        return self._client
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed or (self._client is not None and self._client.is_closed)
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._client is not None:
+            await self._client.aclose()
+
+
 class HttpCore:
-    """One reused ``httpx.AsyncClient`` plus the request, retry and error policy."""
+    """The request, retry and error policy of one API client, over a `ConnectionPool` (its
+    own, or one shared with the other API client of the same connection)."""
 
     def __init__(
         self,
         base_url: str,
-        auth: httpx.Auth | None,
+        auth: ApiAuth | None,
         *,
         api: str,
         accept: str,
@@ -142,6 +246,7 @@ class HttpCore:
         clock: Callable[[], float] | None = None,
         rng: random.Random | None = None,
         generation: str = "current",
+        pool: ConnectionPool | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api = api
@@ -152,28 +257,41 @@ class HttpCore:
         self._clock = clock or time.time
         self._rng = rng or random.Random()
         self._credentials = credential_phrase(api, auth_scheme(auth), generation)
-        if timeout is None:
-            timeout = DEFAULT_TIMEOUT
-        elif not isinstance(timeout, httpx.Timeout):
-            timeout = httpx.Timeout(timeout, connect=min(5.0, float(timeout)))
-        self._client = httpx.AsyncClient(
-            auth=auth,
-            timeout=timeout,
-            transport=transport,
-            headers={"User-Agent": USER_AGENT, "Accept": accept},
-            follow_redirects=False,
+        self._timeout_setting = timeout
+        self._accept = accept
+        self._owns_pool = pool is None
+        self._pool = pool or ConnectionPool(
+            timeout=timeout, transport=transport, auth=auth, accept=accept
         )
+        self._closed = False
         self.sleeps: list[float] = []
         """Every backoff wait taken, in order (diagnostics and tests)."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
     @property
+    def _client(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        return self._pool.client
+
+    @functools.cached_property
+    def _timeout(self) -> httpx.Timeout:
+        return _timeout(self._timeout_setting)
+
+    @functools.cached_property
+    def _httpx_auth(self) -> httpx.Auth | None:
+        return as_httpx_auth(self._auth)
+
+    @property
     def is_closed(self) -> bool:
-        return self._client.is_closed
+        return self._closed or self._pool.is_closed
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        """Close the pool if it is this client's own; a shared one is closed by its owner."""
+        self._closed = True
+        if self._owns_pool:
+            await self._pool.aclose()
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -191,11 +309,15 @@ class HttpCore:
         idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send with retries; return a 2xx response (body read) or raise BandwidthError."""
+        import httpx
+
         url = self.url(path)
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD")
         policy = self.retry
-        headers = {"Content-Type": content_type} if content_type else None
+        headers = {"Accept": self._accept}
+        if content_type:
+            headers["Content-Type"] = content_type
         body_bytes = content.encode("utf-8") if content is not None else None
         shown_url = str(httpx.URL(url, params=params)) if params else url
         waited = 0.0
@@ -210,7 +332,13 @@ class HttpCore:
             server_wait: float | None = None
             try:
                 response = await self._client.request(
-                    method, url, content=body_bytes, params=params, headers=headers
+                    method,
+                    url,
+                    content=body_bytes,
+                    params=params,
+                    headers=headers,
+                    auth=self._httpx_auth,
+                    timeout=self._timeout,
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 failure = self._connection_error(exc, method, shown_url)
@@ -295,6 +423,8 @@ class HttpCore:
     def _connection_error(
         self, exc: httpx.HTTPError, method: str, url: str
     ) -> BandwidthConnectionError:
+        import httpx
+
         host = httpx.URL(url).host
         refused = False
         if isinstance(exc, httpx.TimeoutException):
@@ -466,7 +596,8 @@ def _json_error(body: bytes) -> tuple[str | None, str, list[FieldError]]:
         or ""
     )
     fields = []
-    for entry in payload.get("fieldErrors") or []:
+    entries = payload.get("fieldErrors")
+    for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict):
             fields.append(
                 FieldError(

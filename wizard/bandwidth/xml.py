@@ -71,7 +71,7 @@ def parse(body: bytes | str) -> dict[str, Any]:
         return {}
     try:
         doc = xmltodict.parse(body, force_list=FORCE_LIST, disable_entities=True)
-    except (ExpatError, ValueError) as exc:
+    except (ExpatError, ValueError, LookupError) as exc:  # LookupError: unknown encoding=
         raise XmlDecodeError(f"not well-formed XML: {exc}") from exc
     return dict(doc or {})
 

@@ -51,6 +51,9 @@ class Fault:
     body: str | None = None
     """status only: an exact body to send (e.g. one of Bandwidth's other error shapes)."""
     content_type: str | None = None
+    after: bool = False
+    """delay and drop only: carry the request out first, then hold or drop its answer (a POST
+    that took effect although the client never heard back), instead of before the work."""
     triggered: int = 0
 
     @classmethod
@@ -83,6 +86,9 @@ class Fault:
         content_type = data.get("content_type")
         if content_type is not None and not isinstance(content_type, str):
             raise ValueError("content_type must be a string.")
+        after = data.get("after", False)
+        if not isinstance(after, bool) or (after and kind not in ("delay", "drop")):
+            raise ValueError("after must be true or false, and only for delay or drop.")
         return cls(
             path=path,
             kind=kind,
@@ -94,6 +100,7 @@ class Fault:
             retry_after=bool(data.get("retry_after", False)),
             body=body,
             content_type=content_type,
+            after=after,
         )
 
     def matches(self, method: str, path: str) -> bool:
@@ -109,6 +116,7 @@ class Fault:
             "status": self.status,
             "delay": self.delay,
             "reset_after": self.reset_after,
+            "after": self.after,
         }
 
 
@@ -177,7 +185,10 @@ class SandboxMiddleware:
         started = time.monotonic()
         arrived = self.state.wall()
         try:
-            if fault is not None and fault.kind == "delay":
+            if fault is not None and fault.after:
+                await self._after(fault, scope, receive, send_and_watch, send)
+                fault_handled = True
+            elif fault is not None and fault.kind == "delay":
                 # Read the body first: a client that times out must not stop the work, just as
                 # on the real API a POST the client gave up on may still have been carried out.
                 receive = await _buffered(receive)
@@ -203,6 +214,33 @@ class SandboxMiddleware:
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 }
             )
+
+    async def _after(
+        self, fault: Fault, scope: Scope, receive: Receive, send: Send, raw_send: Send
+    ) -> None:
+        """Carry the request out now, then drop its answer or hold it for `fault.delay`.
+
+        A held answer is let go early when the client leaves (a killed program, a client that
+        timed out), so nothing lingers into the next test's request log.
+        """
+        answer: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            answer.append(message)
+
+        await self.app(scope, receive, keep)
+        if fault.kind == "drop":
+            await _drop(raw_send)
+            return
+        try:
+            async with asyncio.timeout(fault.delay):
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+            return  # the client went away: there is no one to answer
+        except TimeoutError:
+            pass
+        for message in answer:
+            await send(message)
 
     async def _apply(self, fault: Fault, scope: Scope, send: Send, raw_send: Send) -> bool:
         """Answer the request as the fault says (every kind but delay).

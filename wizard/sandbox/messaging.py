@@ -2,6 +2,8 @@
 
 - `POST /v2/users/{userId}/messages`: the guide's catapult form, Basic token:secret.
 - `POST /api/v2/users/{accountId}/messages`: today's form, Dashboard credentials or a bearer token.
+- `GET /api/v2/users/{accountId}/messages`: List Messages (metadata only), today's form only; see
+  `message_search`.
 
 A valid request gets 202 at once; what happens to the message is told later by callbacks, as on
 the real API. The outcome per destination follows the documented test numbers: `+1NPA555CCCC`
@@ -22,6 +24,7 @@ from starlette.routing import Route
 
 from wizard.sandbox.auth import dashboard_allowed, legacy_messaging_allowed
 from wizard.sandbox.callbacks import CallbackDispatcher
+from wizard.sandbox.message_search import list_current
 from wizard.sandbox.responses import json_error, json_response
 from wizard.sandbox.state import Application, Message, SandboxState, iso
 
@@ -222,11 +225,12 @@ async def _accept(request: Request, state: SandboxState) -> Response:
         )
     assert app is not None
     with state.lock:
+        accepted = state.wall()
         message = Message(
             id=state.ids.message_id(),
             owner=clean["from"],
             application_id=app.id,
-            time=iso(state.wall()),
+            time=iso(accepted),
             segment_count=segment_count(clean["text"]),
             to=clean["to"],
             from_number=clean["from"],
@@ -234,6 +238,7 @@ async def _accept(request: Request, state: SandboxState) -> Response:
             media=clean["media"],
             tag=clean["tag"],
             priority=clean["priority"],
+            created_wall=accepted,
         )
         message.results = {
             dest: _plan(state, app, message.from_number, dest) for dest in message.to
@@ -273,4 +278,5 @@ async def send_current(request: Request) -> Response:
 ROUTES = [
     Route("/v2/users/{user}/messages", send_legacy, methods=["POST"]),
     Route("/api/v2/users/{account}/messages", send_current, methods=["POST"]),
+    Route("/api/v2/users/{account}/messages", list_current, methods=["GET"]),
 ]

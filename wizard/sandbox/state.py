@@ -162,6 +162,8 @@ class Message:
     direction: str = "out"
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per destination: the planned outcome and which callbacks were delivered."""
+    created_wall: float = 0.0
+    """Wall-clock seconds when it was accepted: List Messages filters and sorts by it."""
 
     def as_json(self) -> dict[str, Any]:
         """The 202 body, key order as the documented answer."""

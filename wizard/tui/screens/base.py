@@ -305,6 +305,8 @@ class StepScreen(Screen[None]):
         Textual's default focuses the first focusable widget, the sidebar, so typing went
         nowhere until Tab had been pressed twice.
         """
+        if self.focused is not None and self.focused.id != "sidebar":
+            return  # the person (or a test) got somewhere first: leave the cursor there
         kinds = "#form Input, #form TextArea, #form Select, #form OptionList, #form Switch"
         fields = [
             widget

@@ -191,6 +191,9 @@ class CredentialsScreen(StepScreen):
         change = self.query_one("#change", Button)
         change.display = self.steps_done()
         change.disabled = self._step_running
+        if self.ctx.sandbox and not self.steps_done():
+            # The sandbox identity is never saved: promise only what happens.
+            self.query_one("#next", Button).label = "Verify"
 
     def done_lines(self) -> list[str]:
         lines = super().done_lines()

@@ -20,8 +20,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Collapsible, Static
 
-from wizard.bandwidth import xml as bwxml
-
 
 @dataclass(frozen=True)
 class PlannedRequest:
@@ -69,6 +67,8 @@ def location_url(base: str, account_id: str, site_id: str, location_id: str, *pa
 
 def masked(body: str | None) -> str | None:
     """Every <Password> masked; used on every body before it reaches a widget."""
+    from wizard.bandwidth import xml as bwxml  # xmltodict: not for the first screen
+
     return bwxml.mask_passwords(body) if body else body
 
 

@@ -36,7 +36,7 @@ class AccountId(Validator):
         text = value.strip()
         if not text:
             return self.failure("Enter the account id (digits, from the Dashboard).")
-        if not text.isdigit():
+        if not _ascii_digits(text):
             return self.failure("The account id has digits only, for example 9900000.")
         if len(text) > 12:
             return self.failure("That is too long for an account id.")
@@ -112,7 +112,7 @@ class Zip(Validator):
     """A US ZIP code: five digits."""
 
     def validate(self, value: str) -> ValidationResult:
-        if not re.fullmatch(r"\d{5}", value.strip()):
+        if not re.fullmatch(r"[0-9]{5}", value.strip()):
             return self.failure("Enter the five-digit ZIP code, for example 27606.")
         return self.success()
 
@@ -165,7 +165,7 @@ class CallbackUrl(Validator):
         return self.success()
 
 
-AREA_CODE = re.compile(r"^[2-9]\d{2}$")
+AREA_CODE = re.compile(r"^[2-9][0-9]{2}$")
 
 
 class AreaCode(Validator):
@@ -175,7 +175,7 @@ class AreaCode(Validator):
         text = value.strip()
         if not text:
             return self.failure("Enter a three-digit area code, for example 919.")
-        if not text.isdigit() or len(text) != 3:
+        if not _ascii_digits(text) or len(text) != 3:
             return self.failure("An area code is three digits, for example 919.")
         if not AREA_CODE.match(text):
             return self.failure("North American area codes start with a digit from 2 to 9.")
@@ -193,7 +193,7 @@ class Quantity(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         text = value.strip()
-        if not text.isdigit():
+        if not _ascii_digits(text) or len(text) > 6:
             return self.failure(f"Enter a whole number from 1 to {self.maximum}.")
         number = int(text)
         if number < 1:
@@ -238,3 +238,8 @@ class TextLength(Validator):
     def validate(self, value: str) -> ValidationResult:
         problem = text_problem(value, has_media=self.allow_empty)
         return self.failure(problem) if problem else self.success()
+
+
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: str.isdigit() also takes '²' and Arabic-Indic digits, which no API accepts."""
+    return text.isascii() and text.isdigit()
