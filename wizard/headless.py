@@ -59,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="set saved progress aside (kept as a .bak file) and start from the first step",
     )
     parser.add_argument(
+        "--send-again",
+        action="store_true",
+        help=(
+            "send the [message] even if an earlier run sent it (or may have: the guide's API "
+            "cannot look messages up); every other step still resumes"
+        ),
+    )
+    parser.add_argument(
         "--order-delay",
         type=float,
         default=0.5,

@@ -124,7 +124,11 @@ class HeadlessRun:
             try:
                 inputs = prepared.inputs
                 last = StepId.SEND if inputs.message_to else StepId.WAIT_ORDER
-                await engine.run_all(inputs, until=last)
+                if last is StepId.SEND and getattr(self.args, "send_again", False):
+                    await engine.run_all(inputs, until=StepId.WAIT_ORDER)
+                    await engine.run_step(StepId.SEND, inputs, reuse=False)
+                else:
+                    await engine.run_all(inputs, until=last)
             finally:
                 await clients.aclose()
             if last is not StepId.SEND:

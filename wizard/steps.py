@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wizard.bandwidth.errors import BandwidthError
+from wizard.bandwidth.errors import BandwidthError, printable
 
 if TYPE_CHECKING:  # the clients (and httpx under them) load when a connection is built
     from wizard.bandwidth.dashboard import DashboardClient
@@ -729,8 +729,8 @@ class Engine:
                 "stopped before Bandwidth answered, so it may already have gone.",
                 "The guide's messaging API cannot look messages up, so the wizard will not "
                 "send it again by itself: check the destination phone or your callback log. "
-                "To send it again on purpose, open the wizard (bw-wizard), go to “Send a "
-                "message” and press Send.",
+                "To send it again on purpose, run apply with --send-again, or press Send on "
+                "the wizard's “Send a message” step.",
                 kind="uncertain",
             )
         found = await self._find_sent(sender, to, str(marker.get("since") or ""), recorded)
@@ -877,7 +877,8 @@ def _judge_order(order: Order) -> Order:
     # One line per distinct reason: the API repeats it for every number that failed.
     counts: dict[tuple[Any, Any], int] = {}
     for code, desc in order.errors:
-        counts[(code, desc)] = counts.get((code, desc), 0) + 1
+        key = (printable(str(code)), printable(str(desc)))  # server text, shown on a terminal
+        counts[key] = counts.get(key, 0) + 1
     reasons = "; ".join(
         f"{desc} (code {code}" + (f", {n} numbers)" if n > 1 else ")")
         for (code, desc), n in counts.items()

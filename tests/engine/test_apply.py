@@ -121,6 +121,22 @@ def test_missing_password_exits_2_with_where_to_put_it(
     assert "BW_PASSWORD" in capsys.readouterr().err
 
 
+def test_rerun_sends_nothing_unless_send_again(
+    sandbox, account_env, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    config = str(account_config(sandbox, tmp_path))
+    assert main(["apply", "--config", config]) == 0
+    assert main(["apply", "--config", config]) == 0
+    assert len(state(sandbox)["messages"]) == 1, "a plain rerun must not send again"
+    capsys.readouterr()
+    assert main(["apply", "--config", config, "--send-again", "--json"]) == 0
+    held = state(sandbox)
+    assert len(held["messages"]) == 2
+    assert len(held["applications"]) == len(held["orders"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["last_message_id"] == held["messages"][-1]["id"]
+
+
 def test_order_timeout_exits_5_then_rerun_finishes(
     sandbox, account_env, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

@@ -173,3 +173,20 @@ async def test_oauth2_runs_the_whole_guide(sandbox) -> None:
     async with clients.dashboard, clients.messaging:
         results = await engine.run_all(inputs(sandbox))
     assert results[StepId.SEND]["last_message_id"]
+
+
+def test_failed_order_reasons_are_said_once_each_and_printable() -> None:
+    from wizard.bandwidth.models import Order
+    from wizard.steps import StepError, _judge_order
+
+    order = Order(
+        id="o-1",
+        status="FAILED",
+        errors=(("5005", "unavailable"), ("5005", "unavailable"), ("5018", "none\x1b[2Jleft")),
+    )
+    with pytest.raises(StepError) as caught:
+        _judge_order(order)
+    message = caught.value.message
+    assert "unavailable (code 5005, 2 numbers)" in message
+    assert message.count("unavailable") == 1
+    assert "\x1b" not in message and "none [2Jleft (code 5018)" in message

@@ -53,8 +53,12 @@ def _shown_number(number: str | None) -> str:
     return number
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+"""Control characters in text from the network: an escape sequence must never reach the terminal."""
+
+
 def _clip(text: str, width: int) -> str:
-    flat = " ".join((text or "").split())
+    flat = " ".join(_CONTROL.sub(" ", text or "").split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
@@ -136,7 +140,7 @@ def render_timeline(timeline: MessageTimeline, width: int = WIDE) -> Card:
                 lines.append((6, Text(explanation.meaning, style="red")))
                 lines.append((6, Text(f"Next: {explanation.next_step}")))
             elif outcome.description:
-                lines.append((6, Text(outcome.description, style="red")))
+                lines.append((6, Text(_clip(outcome.description, 300), style="red")))
     for reply in timeline.replies:
         line = Text()
         line.append(f"← reply from {_shown_number(reply.from_number)}", style="bold cyan")
