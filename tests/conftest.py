@@ -12,6 +12,18 @@ from pathlib import Path
 
 import pytest
 
+TEST_SANDBOX: dict[str, float | int] = {
+    "port": 0,
+    "order_delay": 0.2,
+    "seed": 1,
+    "delivery_delay": 0.05,
+    "callback_timeout": 2.0,
+    "callback_retry_initial": 0.1,
+    "callback_retry_max_interval": 0.5,
+    "callback_retry_window": 3.0,
+}
+"""The session sandbox: fast orders and callbacks (also what `make screenshots` draws against)."""
+
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
@@ -39,16 +51,7 @@ def sandbox_server():
     """One sandbox for the whole session, on a free port, with fast orders and fast callbacks."""
     from wizard.sandbox.server import SandboxConfig, SandboxThread
 
-    config = SandboxConfig(
-        port=0,
-        order_delay=0.2,
-        seed=1,
-        delivery_delay=0.05,
-        callback_timeout=2.0,
-        callback_retry_initial=0.1,
-        callback_retry_max_interval=0.5,
-        callback_retry_window=3.0,
-    )
+    config = SandboxConfig(**TEST_SANDBOX)
     with SandboxThread(config) as server:
         yield server
 

@@ -44,7 +44,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a reader sees the old file or the new one, never a mix.
 
     The temp file lives in the same directory (same filesystem) and is fsynced before the
-    rename, so a crash or SIGKILL at any moment leaves a whole file behind.
+    rename, and the directory after it, so a crash, SIGKILL or power cut at any moment leaves a
+    whole file behind: the old one or the new one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     # A process killed mid-write leaves its temp file behind; the next write sweeps it up.
@@ -61,3 +62,16 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable: without it a power cut can bring back the old file, and
+    a lost order reference means the next run orders (and bills) numbers again. ~0.3 ms."""
+    if os.name != "posix":
+        return  # Windows cannot open a directory; its rename is as durable as it gets
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -15,6 +15,7 @@ under a key that looks like one.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -441,17 +442,44 @@ def _normal_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
-def _refuse_secrets(data: Any, where: str, prefix: str = "") -> None:
+def _refuse_secrets(data: Any, where: str) -> None:
+    name = _secret_path(data)
+    if name is not None:
+        raise SecretInProgress(
+            f"Refusing to save progress: {where} has a value under '{name}', which looks "
+            "like a secret. Secrets belong in the OS keyring or BW_... environment "
+            "variables, never in the progress file."
+        )
+
+
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+"""Values with nothing under them: skipped before the (slower) ABC checks below."""
+
+
+def _secret_path(data: Any) -> str | None:
+    """Where a secret-looking key sits in `data` ("a.[0].token"), or None.
+
+    The whole document is checked before every save (the file is rewritten after every
+    step), so the walk builds a name only for the key it refuses and remembers which key
+    names look secret.
+    """
+    if type(data) in _LEAF_TYPES:
+        return None
     if isinstance(data, Mapping):
         for key, value in data.items():
-            name = f"{prefix}{key}"
-            if isinstance(key, str) and looks_like_secret_key(key):
-                raise SecretInProgress(
-                    f"Refusing to save progress: {where} has a value under '{name}', which looks "
-                    "like a secret. Secrets belong in the OS keyring or BW_... environment "
-                    "variables, never in the progress file."
-                )
-            _refuse_secrets(value, where, f"{name}.")
+            if isinstance(key, str) and _looks_secret(key):
+                return key
+            inner = _secret_path(value)
+            if inner is not None:
+                return f"{key}.{inner}"
     elif isinstance(data, list | tuple):
         for index, value in enumerate(data):
-            _refuse_secrets(value, where, f"{prefix}[{index}].")
+            inner = _secret_path(value)
+            if inner is not None:
+                return f"[{index}].{inner}"
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _looks_secret(key: str) -> bool:
+    return looks_like_secret_key(key)

@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from wizard.connect import ConnectionSettings, Secrets
+from wizard.sandbox_mode import sandbox_connection
 from wizard.steps import SetupInputs, StepId
 from wizard.tui.app import WizardApp
 from wizard.tui.context import WizardContext
@@ -39,25 +40,7 @@ SCENE_CALLBACK_PASSWORD = "scene-callback-pw-0123456789abcdef"
 
 def sandbox_conn(server: Any) -> tuple[ConnectionSettings, Secrets]:
     """Connection settings and the (public, demo) secrets of a running sandbox."""
-    identity = server.config.identity
-    conn = ConnectionSettings(
-        account_id=identity.account_id,
-        generation="current",
-        auth="basic",
-        username=identity.username,
-        client_id=identity.client_id,
-        messaging_user_id=identity.user_id,
-        dashboard_url=server.dashboard_url,
-        messaging_url=server.messaging_url,
-        oauth_token_url=server.oauth_token_url,
-    )
-    secrets = Secrets(
-        dashboard_password=identity.password,
-        oauth_client_secret=identity.client_secret,
-        messaging_token=identity.token,
-        messaging_secret=identity.secret,
-    )
-    return conn, secrets
+    return sandbox_connection(server)
 
 
 def secret_values(server: Any) -> list[str]:

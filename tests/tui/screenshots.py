@@ -64,21 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     import httpx
     from textual._doc import take_svg_screenshot
 
+    from tests.conftest import TEST_SANDBOX
     from tests.tui import scenes, scenes_flow
     from tests.tui.scenes import secret_values
     from wizard.sandbox.server import SandboxConfig, SandboxThread
 
-    # The same sandbox as the `sandbox_server` fixture in tests/conftest.py.
-    config = SandboxConfig(
-        port=0,
-        order_delay=0.2,
-        seed=1,
-        delivery_delay=0.05,
-        callback_timeout=2.0,
-        callback_retry_initial=0.1,
-        callback_retry_max_interval=0.5,
-        callback_retry_window=3.0,
-    )
+    config = SandboxConfig(**TEST_SANDBOX)  # the same sandbox as the tests'
     modules = {"setup": scenes.SCENES, "flow": scenes_flow.SCENES}
     written: list[Path] = []
     with scratch, SandboxThread(config) as server:

@@ -13,8 +13,6 @@ import re
 from typing import Any
 from xml.parsers.expat import ExpatError
 
-import xmltodict
-
 from .models import (
     Account,
     Application,
@@ -69,6 +67,8 @@ def parse(body: bytes | str) -> dict[str, Any]:
             return {}
     elif not body.strip():
         return {}
+    import xmltodict  # imported on first use: the TUI's first screen parses no XML
+
     try:
         doc = xmltodict.parse(body, force_list=FORCE_LIST, disable_entities=True)
     except (ExpatError, ValueError, LookupError) as exc:  # LookupError: unknown encoding=
@@ -78,6 +78,8 @@ def parse(body: bytes | str) -> dict[str, Any]:
 
 def dumps(doc: dict[str, Any]) -> str:
     """Serialise a request body (one root element) without an XML declaration, as the guide."""
+    import xmltodict
+
     return xmltodict.unparse(doc, full_document=False)
 
 

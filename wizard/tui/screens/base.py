@@ -110,6 +110,52 @@ def is_shown(widget: Widget) -> bool:
     return True
 
 
+class StepFooter(Footer):
+    """Textual's Footer, rebuilt only when what it shows changed.
+
+    Footer rebuilds all its keys (about a dozen widgets, 10-15 ms) on every "bindings
+    changed" signal, and one focus change sends two (the focused watcher, then again after
+    the refresh), usually without changing a single key. The keys are compared with the ones
+    the last compose showed, read the same way Footer.compose reads them.
+    """
+
+    _rebuild_pending = False
+    _shown: tuple[Any, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys_shown() if self._bindings_ready else None
+        yield from super().compose()
+
+    def _keys_shown(self) -> tuple[Any, ...]:
+        app = self.app
+        active = self.screen.active_bindings
+        palette = active.get(app.COMMAND_PALETTE_BINDING)
+        return (
+            self.show_command_palette,
+            app.ENABLE_COMMAND_PALETTE,
+            palette[1:] if palette else None,
+            tuple(
+                (binding, enabled, tooltip, app.get_key_display(binding))
+                for (_, binding, enabled, tooltip) in active.values()
+                if binding.show
+            ),
+        )
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        if self._shown is not None and self._keys_shown() == self._shown:
+            return
+        await self.recompose()
+
+
 class ErrorPanel(Vertical):
     """What went wrong, what to do next (the engine's hint) and a Retry button."""
 
@@ -223,7 +269,7 @@ class StepScreen(Screen[None]):
                     yield Button("Back", id="back", compact=True)
                     yield from self.compose_buttons()
                     yield Button(self.NEXT_LABEL, id="next", variant="primary", compact=True)
-        yield Footer()
+        yield StepFooter()
 
     def _heading(self) -> str:
         number = self.wizard.page_number(self.PAGE)

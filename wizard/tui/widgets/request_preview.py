@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
-from xml.dom import minidom
-from xml.parsers.expat import ExpatError
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -35,6 +33,9 @@ class PlannedRequest:
 
 def pretty_xml(body: str) -> str:
     """Indented XML for reading; the compact original is what is sent."""
+    from xml.dom import minidom  # not for the first screen, which shows no body
+    from xml.parsers.expat import ExpatError
+
     try:
         text = minidom.parseString(body).toprettyxml(indent="  ")
     except ExpatError:
