@@ -7,8 +7,6 @@ memory and never written to the keyring.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,61 +45,19 @@ def _in_loop_sandbox() -> type[SandboxServer]:
     """SandboxServer served by wizard.callbacks.EmbeddedServer (built on first use, so
     importing this module does not import the sandbox, uvicorn and starlette).
 
-    Same app, socket and uvicorn settings as `SandboxServer.start`; the difference is the
-    stop: uvicorn's own server waits out a 0.1 s tick and a fixed 0.1 s pause even with
-    nothing in flight, which every exit of `bw-wizard --sandbox` paid for.
+    uvicorn's own server waits out a 0.1 s tick and a fixed 0.1 s pause on stop even with
+    nothing in flight, which every exit of `bw-wizard --sandbox` paid for. The sandbox cannot
+    import wizard.callbacks (it depends on nothing above it), so the swap happens here.
     """
-    import uvicorn
-
     from wizard.callbacks import EmbeddedServer
-    from wizard.sandbox.server import (
-        START_TIMEOUT,
-        SandboxServer,
-        SandboxStartError,
-        _bind,
-    )
+    from wizard.sandbox.server import SandboxServer
 
     class InLoopSandbox(SandboxServer):
-        async def start(self) -> None:
-            if self._task is not None:
-                return
-            sock = _bind(self.config.host, self.config.port)
-            self._port = sock.getsockname()[1]
-            server = EmbeddedServer(
-                uvicorn.Config(
-                    self.app,
-                    log_config=None,
-                    log_level="warning",
-                    access_log=False,
-                    lifespan="off",
-                    proxy_headers=False,
-                    server_header=False,
-                    timeout_graceful_shutdown=2,
-                )
-            )
-            self._server = server  # type: ignore[assignment]
-            loop = asyncio.get_running_loop()
-            self._task = loop.create_task(server.serve(sockets=[sock]))
-            deadline = loop.time() + START_TIMEOUT
-            while not server.started:
-                if self._task.done():
-                    error = self._task.exception()
-                    self._task = None
-                    sock.close()
-                    raise SandboxStartError(f"The sandbox stopped while starting ({error}).")
-                if loop.time() > deadline:
-                    raise SandboxStartError("The sandbox did not start in time.")
-                await asyncio.sleep(0.001)
+        def _make_server(self, uv_config: Any) -> Any:
+            return EmbeddedServer(uv_config)
 
-        async def stop(self) -> None:
-            await self.dispatcher.close()
-            server, task = self._server, self._task
-            if server is None or task is None:
-                return
-            server.request_stop()  # type: ignore[attr-defined]
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(task, timeout=10)
-            self._task = None
+        def _request_stop(self) -> None:
+            self._server.request_stop()  # type: ignore[union-attr]
 
     return InLoopSandbox
 

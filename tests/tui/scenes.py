@@ -122,6 +122,12 @@ async def goto(pilot: Pilot[Any], page: str) -> Any:
     """Open a page and wait until it is drawn and idle."""
     app: WizardApp = pilot.app  # type: ignore[assignment]
     app.goto(page)
+    return await on_page(pilot, page)
+
+
+async def on_page(pilot: Pilot[Any], page: str) -> Any:
+    """Wait until `page` is the screen and fully mounted (leaving earlier races a header)."""
+    app: WizardApp = pilot.app  # type: ignore[assignment]
     screen = await wait_until(
         pilot,
         lambda: (
@@ -129,7 +135,7 @@ async def goto(pilot: Pilot[Any], page: str) -> Any:
             if app.screen.id == f"page-{page}" and getattr(app.screen, "ui_ready", False)
             else None
         ),
-        f"the {page} screen",
+        f"the {page} page",
     )
     await pilot.pause()
     return screen

@@ -25,6 +25,7 @@ from tests.tui.scenes import (
     goto,
     make_app,
     make_context,
+    on_page,
     sandbox_conn,
     sandbox_control,
     started,
@@ -54,22 +55,6 @@ def screen_text(app: WizardApp) -> str:
         app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     )
     return console.export_text()
-
-
-async def on_page(pilot: Any, page: str) -> Any:
-    """Wait until `page` is the screen and fully mounted (leaving earlier races a header)."""
-    app: WizardApp = pilot.app
-    screen = await wait_until(
-        pilot,
-        lambda: (
-            app.screen
-            if app.screen.id == f"page-{page}" and getattr(app.screen, "ui_ready", False)
-            else None
-        ),
-        f"the {page} page",
-    )
-    await pilot.pause()
-    return screen
 
 
 async def press_next_and_wait(pilot: Any, step: StepId) -> None:

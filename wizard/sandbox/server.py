@@ -107,7 +107,7 @@ class SandboxServer:
         self.state = SandboxState(self.config)
         self.app = create_app(self.config, self.state)
         self.dispatcher: CallbackDispatcher = self.app.app.state.dispatcher
-        self._server: _EmbeddedServer | None = None
+        self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._port: int | None = None
 
@@ -127,24 +127,34 @@ class SandboxServer:
             server_header=False,
             timeout_graceful_shutdown=2,
         )
-        self._server = _EmbeddedServer(uv_config)
-        self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]))
-        deadline = asyncio.get_running_loop().time() + START_TIMEOUT
+        self._server = self._make_server(uv_config)
+        loop = asyncio.get_running_loop()
+        self._task = loop.create_task(self._server.serve(sockets=[sock]))
+        deadline = loop.time() + START_TIMEOUT
         while not self._server.started:
             if self._task.done():
                 error = self._task.exception()
                 self._task = None
+                sock.close()
                 raise SandboxStartError(f"The sandbox stopped while starting ({error}).")
-            if asyncio.get_running_loop().time() > deadline:
+            if loop.time() > deadline:
                 raise SandboxStartError("The sandbox did not start in time.")
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.001)
+
+    def _make_server(self, uv_config: uvicorn.Config) -> uvicorn.Server:
+        """The uvicorn server to run; an embedder may supply one that stops faster."""
+        return _EmbeddedServer(uv_config)
+
+    def _request_stop(self) -> None:
+        assert self._server is not None
+        self._server.should_exit = True
 
     async def stop(self) -> None:
         """Stop callbacks in flight, then the server; safe to call twice."""
         await self.dispatcher.close()
         if self._server is None or self._task is None:
             return
-        self._server.should_exit = True
+        self._request_stop()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(self._task, timeout=10)
         self._task = None

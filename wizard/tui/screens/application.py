@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from wizard.bandwidth import xml as bwxml
@@ -24,9 +23,6 @@ from wizard.steps import StepId
 from wizard.tui.screens.base import StepScreen, field
 from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import CallbackUrl, Name, Required, is_loopback_host
-
-LOOKUP_DELAY = 0.4
-"""Seconds of no typing before the name is looked up (one request per pause, not per key)."""
 
 
 class ApplicationScreen(StepScreen):
@@ -41,7 +37,6 @@ class ApplicationScreen(StepScreen):
         self.looked_up: str | None = None
         """The name `existing` belongs to."""
         self.tunnel_note: str = ""
-        self._lookup_timer: Timer | None = None
         self.save_problems: list[str] = []
         """What could not be saved after the step (settings file, keyring), as sentences."""
 
@@ -101,7 +96,7 @@ class ApplicationScreen(StepScreen):
 
     def on_load(self) -> None:
         self.query_one("#existing-note").display = False
-        self._schedule_lookup()
+        self.after_typing(self._lookup)
         ctx = self.ctx
         if not ctx.sandbox and ctx.receiver is not None and not self.steps_done():
             from wizard.tunnel import find_public_url
@@ -140,11 +135,6 @@ class ApplicationScreen(StepScreen):
         widget = self.query_one("#callback-note", Static)
         widget.update(note)
         widget.display = bool(note)
-
-    def _schedule_lookup(self) -> None:
-        if self._lookup_timer is not None:
-            self._lookup_timer.stop()
-        self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._lookup)
 
     def _lookup(self) -> None:
         engine = self.ctx.engine
@@ -244,7 +234,7 @@ class ApplicationScreen(StepScreen):
 
     @on(Input.Changed, "#app-name")
     def _name_changed(self, event: Input.Changed) -> None:
-        self._schedule_lookup()
+        self.after_typing(self._lookup)
 
     @on(Input.Changed, "#callback-url")
     def _url_changed(self, event: Input.Changed) -> None:

@@ -198,6 +198,10 @@ class ErrorPanel(Vertical):
         return self.has_class("-visible")
 
 
+TYPING_PAUSE = 0.4
+"""Seconds without a key press before a name typed into a form is looked up."""
+
+
 class StepScreen(Screen[None]):
     """Base class of every step screen; see the module docstring for the subclass API."""
 
@@ -221,6 +225,8 @@ class StepScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id=f"page-{self.PAGE}" if self.PAGE else None)
         self._retry: Callable[[], Any] | None = None
+        self._typing_timers: dict[str, Any] = {}
+        """Pending `after_typing` calls by callback name (a new key press restarts its wait)."""
         self._step_running = False
         self._ran_steps = False
         self.ui_ready = False
@@ -344,6 +350,13 @@ class StepScreen(Screen[None]):
         self.refresh_state()
         if self.focused is None or self.focused.id == "sidebar":
             self.call_after_refresh(self.focus_first_field)
+
+    def after_typing(self, callback: Callable[[], Any], delay: float = TYPING_PAUSE) -> None:
+        """Call `callback` once typing pauses: one lookup request per pause, not per key."""
+        key = getattr(callback, "__name__", repr(callback))
+        if key in self._typing_timers:
+            self._typing_timers[key].stop()
+        self._typing_timers[key] = self.set_timer(delay, callback)
 
     def focus_first_field(self) -> None:
         """Put the cursor where a person would type first: the first empty field, else Next.

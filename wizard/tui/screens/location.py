@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from wizard.bandwidth import xml as bwxml
@@ -20,8 +19,6 @@ from wizard.steps import StepId
 from wizard.tui.screens.base import StepScreen, field
 from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import Name
-
-LOOKUP_DELAY = 0.4
 
 
 class LocationScreen(StepScreen):
@@ -34,7 +31,6 @@ class LocationScreen(StepScreen):
         self.existing: Any = None
         """The location with the typed name on the sub-account, if there is one."""
         self.looked_up: str | None = None
-        self._lookup_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         inputs = self.ctx.inputs
@@ -67,7 +63,7 @@ class LocationScreen(StepScreen):
 
     def on_load(self) -> None:
         self.query_one("#existing-note").display = False
-        self._schedule_lookup()
+        self.after_typing(self._lookup)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -75,11 +71,6 @@ class LocationScreen(StepScreen):
         self.query_one("#site-line", Static).update(
             f"In sub-account {site.get('site_id', '?')} ({site.get('site_name', '')})"
         )
-
-    def _schedule_lookup(self) -> None:
-        if self._lookup_timer is not None:
-            self._lookup_timer.stop()
-        self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._lookup)
 
     def _lookup(self) -> None:
         engine = self.ctx.engine
@@ -144,7 +135,7 @@ class LocationScreen(StepScreen):
 
     @on(Input.Changed, "#location-name")
     def _name_changed(self, event: Input.Changed) -> None:
-        self._schedule_lookup()
+        self.after_typing(self._lookup)
 
     @on(Switch.Changed, "#default")
     def _default_changed(self, event: Switch.Changed) -> None:
