@@ -1,7 +1,7 @@
 """2. Headless flow: `apply` against a sandbox with order delay 0, vs a plain httpx script.
 
 One sandbox (a `SandboxThread`) serves both sides, reset before every run. The wizard side runs
-`apply`'s own body (`wizard.headless_run.HeadlessRun`, which prepares through
+`apply`'s own body (`wizard.commands.apply_run.ApplyRun`, which prepares through
 `wizard.apply_setup`) in this interpreter, pointed at the sandbox as if it were a real account:
 a config file naming its URLs and `BW_PASSWORD` in the environment, fresh progress each run.
 The baseline is the floor: the same requests, in sequence, with one `httpx.Client`, parsing
@@ -250,7 +250,7 @@ text = "{TEXT}"
 
     def run_wizard(self) -> FlowRun:
         from wizard.bandwidth.transport import shared_ssl_context
-        from wizard.headless_run import HeadlessRun
+        from wizard.commands.apply_run import ApplyRun
 
         self.reset()
         args = argparse.Namespace(
@@ -267,7 +267,7 @@ text = "{TEXT}"
         shared_ssl_context.cache_clear()
         start = time.perf_counter()
         with contextlib.redirect_stderr(out):
-            code = asyncio.run(HeadlessRun(args, out=out).main())
+            code = asyncio.run(ApplyRun(args, out=out).main())
         seconds = time.perf_counter() - start
         counts, held = self.observe()
         problem = "" if code == 0 else f"apply exited {code}: {out.getvalue().strip()[-300:]}"
@@ -418,7 +418,7 @@ def breakdown(flow: Flow, runs: int = BREAKDOWN_RUNS) -> tuple[str, dict[str, di
 
     import httpx
 
-    import wizard.progress
+    from wizard.storage import progress
 
     spent: dict[str, list[float]] = {}
     busy = {"request": 0}
@@ -459,7 +459,7 @@ def breakdown(flow: Flow, runs: int = BREAKDOWN_RUNS) -> tuple[str, dict[str, di
         (ssl, "create_default_context", timed("tls", ssl.create_default_context)),
         (httpx.Client, "send", timed("request", httpx.Client.send)),
         (httpx.AsyncClient, "send", timed_request(httpx.AsyncClient.send)),
-        (wizard.progress, "save_progress", timed("save", wizard.progress.save_progress)),
+        (progress, "save_progress", timed("save", progress.save_progress)),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     sides: dict[str, list[tuple[float, dict[str, list[float]]]]] = {"script": [], "wizard": []}

@@ -1,6 +1,6 @@
 """4. Order completion: from the sandbox marking an order COMPLETE to the engine reporting it.
 
-The engine is built the way `apply` builds it (`wizard.connect.build_engine`, the default
+The engine is built the way `apply` builds it (`wizard.session.connection.build_engine`, the default
 `PollSchedule`: 0.5 s, then x1.5 up to 5 s) and runs the steps up to "wait for order" against a
 `SandboxThread` in this process. Each run uses a different order delay, so completion falls at a
 different point of the polling schedule. The sandbox completes an order at creation +
@@ -46,15 +46,12 @@ class CompletionRun:
 
 
 async def _one(sandbox: Any, delay: float) -> CompletionRun:
-    from wizard.connect import build_engine
-    from wizard.sandbox_mode import sandbox_connection
-    from wizard.steps import (
-        MemoryProgress,
-        OrderPolled,
-        OrderStatusChanged,
-        SetupInputs,
-        StepId,
-    )
+    from wizard.engine.book import MemoryProgress
+    from wizard.engine.events import OrderPolled, OrderStatusChanged
+    from wizard.engine.inputs import SetupInputs
+    from wizard.engine.step import StepId
+    from wizard.session.connection import build_engine
+    from wizard.session.sandbox import sandbox_connection
 
     async with httpx.AsyncClient(base_url=sandbox.base_url, trust_env=False) as control:
         (await control.post("/_sandbox/reset")).raise_for_status()
@@ -66,7 +63,7 @@ async def _one(sandbox: Any, delay: float) -> CompletionRun:
         if isinstance(event, OrderPolled | OrderStatusChanged):
             seen.append((time.monotonic(), event))
 
-    conn, secrets = sandbox_connection(sandbox)
+    conn, secrets = sandbox_connection(sandbox.base_url, sandbox.config.identity)
     engine, clients = build_engine(conn, secrets, MemoryProgress(), on_event=sink)
     inputs = SetupInputs(
         site_id=sandbox.config.identity.site_id,

@@ -26,7 +26,7 @@ BARE_ANSWER = b'{"accepted":1,"duplicates":0}'
 
 
 class BareEndpoint:
-    """A bare Starlette app dressed as a receiver (`path`, `close()`) for CallbackServer."""
+    """A bare Starlette app dressed as a receiver (`path`, `history`) for AppServer."""
 
     path = "/callbacks"
 
@@ -73,14 +73,15 @@ def _peak_kb() -> int:
 
 
 async def serve(kind: str, log_path: Path) -> dict[str, Any]:
-    from wizard.callbacks import CallbackReceiver, CallbackServer
+    from wizard.callbacks.receiver import CallbackReceiver
+    from wizard.session.serve import AppServer
 
     if kind == "receiver":
         password = os.environ.get("BW_BENCH_CALLBACK_PASSWORD", "")
         app: Any = CallbackReceiver(username="bw-wizard", password=password, log_path=log_path)
     else:
         app = BareEndpoint()
-    server = CallbackServer(app, host="127.0.0.1", port=0)
+    server = AppServer(app, host="127.0.0.1", port=0)
     await server.start()
     rss_before = _status_kb("VmRSS")
     cpu_before = _cpu()

@@ -58,9 +58,9 @@ def run_wizard(*, start_work: bool = True) -> None:
 
     args = build_parser().parse_args(["--sandbox"])
     quiet_collector()
-    from wizard.tui.launch import build_context
+    from wizard.tui.launch import build_session
 
-    ctx = build_context(args)
+    ctx = build_session(args)
     if not start_work:
         ctx.start_sandbox = False
         ctx.start_receiver = False

@@ -17,8 +17,8 @@ from typing import Any
 #: `run(args) -> int`, and keeps its own top-level imports light.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("wizard.sandbox.command", "run the local Bandwidth API emulator in the foreground"),
-    "apply": ("wizard.headless", "run every setup step without screens (for scripts and CI)"),
-    "callbacks": ("wizard.callbacks_command", "run the callback receiver alone and print events"),
+    "apply": ("wizard.commands.apply", "run every setup step without screens (for scripts and CI)"),
+    "callbacks": ("wizard.commands.callbacks", "run the callback receiver alone and print events"),
 }
 
 

@@ -522,14 +522,14 @@ async def test_malformed_answers(sandbox: Any, control: Control) -> None:
     async with dashboard(sandbox) as client:
         with pytest.raises(BandwidthError) as info:
             await client.list_applications()
-    assert info.value.kind == "general" and "malformed XML" in info.value.description
+    assert info.value.kind == "general" and "malformed XML" in info.value.message
     client2 = MessagingClient(
         sandbox.messaging_url, ident.account_id, basic_auth(ident.username, ident.password)
     )
     async with client2:
         with pytest.raises(BandwidthError) as info:
             await client2.send_message("a", "+19195550000", ["+19195550001"], "hi")
-    assert "malformed JSON" in info.value.description
+    assert "malformed JSON" in info.value.message
 
 
 async def test_gives_up_after_repeated_5xx(sandbox: Any, control: Control) -> None:

@@ -58,7 +58,7 @@ async def test_response_status_shape_404(scripted: ScriptedServer) -> None:
             await client.list_locations("5001")
     e = info.value
     assert (e.status, e.code, e.kind) == (404, "12016", "not_found")
-    assert e.description == "Site '5001' does not exist"
+    assert e.message == "Site '5001' does not exist"
     assert e.method == "GET" and e.url.endswith("/sites/5001/sippeers")
     assert "sub-account" in e.hint
     assert "Site '5001' does not exist" in str(e) and e.hint in str(e)
@@ -125,7 +125,7 @@ async def test_repeated_errors_elements(scripted: ScriptedServer) -> None:
             await client.create_application("", "https://cb")
     e = info.value
     assert e.code == "12806"
-    assert "AppName is required" in e.description and "Another (error 12999)" in e.description
+    assert "AppName is required" in e.message and "Another (error 12999)" in e.message
 
 
 async def test_search_result_error_4010(scripted: ScriptedServer) -> None:
@@ -177,7 +177,7 @@ async def test_empty_body_429_on_post(scripted: ScriptedServer) -> None:
     e = info.value
     assert (e.status, e.kind, e.code) == (429, "rate_limited", None)
     assert e.retry_after == 7.0
-    assert "no details" in e.description and "7 s" in e.hint
+    assert "no details" in e.message and "7 s" in e.hint
     assert len(scripted.seen("POST")) == 1
 
 
@@ -196,7 +196,7 @@ async def test_html_error_page_5xx(scripted: ScriptedServer) -> None:
             await client.get_account()
     e = info.value
     assert (e.status, e.kind) == (502, "server")
-    assert "web page" in e.description and "502 Bad Gateway" in e.description
+    assert "web page" in e.message and "502 Bad Gateway" in e.message
     assert "status.bandwidth.com" in e.hint
 
 
@@ -230,7 +230,7 @@ async def test_wrong_content_type_on_xml_endpoint(
         with pytest.raises(BandwidthError) as info:
             await client.list_sites()
     assert info.value.kind == "general"
-    assert "not with XML" in info.value.description
+    assert "not with XML" in info.value.message
 
 
 async def test_malformed_xml_on_success(scripted: ScriptedServer) -> None:
@@ -360,7 +360,7 @@ async def test_401_on_messaging_names_the_right_credentials(scripted: ScriptedSe
                 await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
         e = info.value
         assert (e.status, e.code, e.kind) == (401, "unauthorized", "auth")
-        assert e.description == "Authentication Failed"
+        assert e.message == "Authentication Failed"
         assert "messaging API" in e.hint and words in e.hint
 
 
@@ -423,7 +423,7 @@ async def test_connection_refused_says_check_url_and_sandbox() -> None:
             await client.get_account()
     e = info.value
     assert (e.kind, e.status, e.code) == ("network", None, None)
-    assert "refused" in e.description
+    assert "refused" in e.message
     assert "URL" in e.hint and "sandbox" in e.hint
 
 
@@ -434,7 +434,7 @@ async def test_read_timeout(scripted: ScriptedServer) -> None:
         with pytest.raises(BandwidthConnectionError) as info:
             await client.get_account()
     assert info.value.kind == "timeout"
-    assert "waiting for the answer" in info.value.description
+    assert "waiting for the answer" in info.value.message
 
 
 async def test_oauth_token_refused(scripted: ScriptedServer) -> None:
@@ -460,6 +460,6 @@ async def test_redirect_is_not_followed(scripted: ScriptedServer) -> None:
         with pytest.raises(BandwidthError) as info:
             await client.get_account()
     assert info.value.status == 301 and info.value.kind == "general"
-    assert "https://elsewhere.example/api" in info.value.description
+    assert "https://elsewhere.example/api" in info.value.message
     assert "base URL" in info.value.hint
     assert len(scripted.requests) == 1

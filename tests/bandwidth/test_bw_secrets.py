@@ -99,7 +99,7 @@ async def test_errors_and_events_and_logs_hide_secrets(
     for error in errors:
         _assert_clean(str(error))
         _assert_clean(repr(error))
-        _assert_clean(error.description)
+        _assert_clean(error.message)
         _assert_clean(error.hint)
         _assert_clean(" ".join(f.description for f in error.field_errors))
     # The callback password did go over the wire (it must) ...

@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from wizard.callbacks import CallbackReceiver, CallbackServer
+from tests.callbacks.helpers import ReceiverServer
+from wizard.callbacks.receiver import CallbackReceiver
 
-Start = Callable[..., Awaitable[tuple[CallbackReceiver, CallbackServer]]]
+Start = Callable[..., Awaitable[tuple[CallbackReceiver, ReceiverServer]]]
 
 
 @pytest.fixture
@@ -22,12 +23,12 @@ def log_path(tmp_path: Path) -> Path:
 @pytest.fixture
 async def start_receiver(log_path: Path) -> AsyncIterator[Start]:
     """`await start_receiver(**CallbackReceiver kwargs)` -> (receiver, server) on port 0."""
-    servers: list[CallbackServer] = []
+    servers: list[ReceiverServer] = []
 
-    async def start(**kwargs: Any) -> tuple[CallbackReceiver, CallbackServer]:
+    async def start(**kwargs: Any) -> tuple[CallbackReceiver, ReceiverServer]:
         kwargs.setdefault("log_path", log_path)
         receiver = CallbackReceiver(**kwargs)
-        server = CallbackServer(receiver, host="127.0.0.1", port=0)
+        server = ReceiverServer(receiver, host="127.0.0.1", port=0)
         await server.start()
         servers.append(server)
         return receiver, server

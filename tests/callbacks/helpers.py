@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 import uvicorn
 
-from wizard.callbacks import CallbackReceiver, CallbackServer
+from wizard.callbacks.receiver import CallbackReceiver
+from wizard.session.serve import AppServer
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "callback-samples"
 SAMPLE_NAMES = (
@@ -49,6 +50,18 @@ def log_lines(path: Path) -> list[bytes]:
     return path.read_bytes().splitlines() if path.exists() else []
 
 
+class ReceiverServer(AppServer):
+    """The receiver served on a free loopback port, with its callback URL at hand."""
+
+    @property
+    def url(self) -> str:
+        return self.url_for(self.app.path)
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        await super().stop(timeout)
+        self.app.close()
+
+
 class ThreadedReceiver:
     """A receiver + server on its own loop in a thread, for synchronous tests (hypothesis)."""
 
@@ -56,7 +69,7 @@ class ThreadedReceiver:
         self.kwargs = receiver_kwargs
         self.loop = asyncio.new_event_loop()
         self.receiver: CallbackReceiver | None = None
-        self.server: CallbackServer | None = None
+        self.server: ReceiverServer | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -66,7 +79,7 @@ class ThreadedReceiver:
 
         async def start() -> None:
             self.receiver = CallbackReceiver(**self.kwargs)
-            self.server = CallbackServer(self.receiver)
+            self.server = ReceiverServer(self.receiver)
             await self.server.start()
 
         try:

@@ -166,7 +166,7 @@ def test_a_taken_port_is_a_plain_sentence(command):
         code = cmd.proc.wait(timeout=10)
         stderr = cmd.stderr()
     assert code == 1
-    assert f"Port {port} on 127.0.0.1 is already in use" in stderr
+    assert f"cannot listen on 127.0.0.1:{port}: the port is already in use" in stderr
     assert "Traceback" not in stderr
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.compose import (
+from wizard.core.phone import normalize_e164
+from wizard.core.sms import segment_info
+from wizard.engine.validation import (
     MAX_DESTINATIONS,
     MAX_TEXT,
-    normalize_e164,
     parse_destinations,
     parse_media_urls,
-    segment_info,
     text_problem,
 )
 

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.callbacks.helpers import log_lines
-from wizard.callbacks import CallbackEvent, CallbackReceiver
+from wizard.callbacks.event import CallbackEvent
+from wizard.callbacks.receiver import CallbackReceiver
 
 
 def event(message_id: str, kind: str = "message-delivered") -> dict[str, Any]:

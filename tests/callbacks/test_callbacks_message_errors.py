@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.message_errors import (
+from wizard.callbacks.error_codes import (
     KNOWN_CODES,
     TOLL_FREE_AREA_CODES,
     carrier_advice,

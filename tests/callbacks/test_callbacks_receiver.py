@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from tests.callbacks.helpers import SAMPLE_NAMES, log_lines, sample, wait_until
-from wizard.callbacks import MAX_BODY, CallbackEvent, CallbackReceiver, default_log_path
+from wizard.callbacks.event import CallbackEvent
+from wizard.callbacks.receiver import MAX_BODY, CallbackReceiver
 
 USER, PASSWORD = "cb-user", "s3cret-Pässword"
 JSON = {"Content-Type": "application/json", "User-Agent": "BandwidthAPI/v2"}
@@ -73,11 +74,6 @@ def test_credentials_need_both_parts_and_never_show_the_password(tmp_path: Path)
     receiver = CallbackReceiver(username="u", password=PASSWORD, log_path=tmp_path / "l")
     assert PASSWORD not in repr(receiver)
     assert "••••" in repr(receiver)
-
-
-def test_log_defaults_to_the_data_dir(isolated_dirs):
-    receiver = CallbackReceiver()
-    assert receiver.log_path == default_log_path() == isolated_dirs["data"] / "callbacks.jsonl"
 
 
 # -- the samples --------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import xmltodict
 
-from tests.callbacks.helpers import log_lines, wait_until
-from wizard.callbacks import CallbackReceiver, CallbackServer, MessageTracker
+from tests.callbacks.helpers import ReceiverServer, log_lines, wait_until
+from wizard.callbacks.receiver import CallbackReceiver
+from wizard.callbacks.tracker import MessageTracker
 
 CB_USER = "bw-wizard"
 DELIVERED, FAILS_4432 = "+19195550123", "+19195554432"
@@ -118,7 +119,7 @@ async def test_a_sent_message_is_followed_to_its_outcome(sandbox, log_path):
         username=CB_USER, password=password, log_path=log_path, on_event=tracker.apply
     )
     async with (
-        CallbackServer(receiver) as server,
+        ReceiverServer(receiver) as server,
         httpx.AsyncClient(base_url=sandbox.base_url, timeout=10, trust_env=False) as client,
     ):
         account = Account(client, sandbox)
@@ -186,7 +187,7 @@ async def test_a_redelivery_is_shown_once_and_a_restart_remembers(sandbox, log_p
         username=CB_USER, password=password, log_path=log_path, on_event=seen.append
     )
     async with (
-        CallbackServer(receiver) as server,
+        ReceiverServer(receiver) as server,
         httpx.AsyncClient(base_url=sandbox.base_url, timeout=10, trust_env=False) as client,
     ):
         account = Account(client, sandbox)

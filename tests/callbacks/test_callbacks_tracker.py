@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.callbacks.helpers import SAMPLE_NAMES, sample
-from wizard.callbacks import CallbackEvent, MessageTracker
+from wizard.callbacks.event import CallbackEvent
+from wizard.callbacks.tracker import MessageTracker
 
 OURS, THEIRS, OTHER = "+19195551234", "+19195550100", "+19195554432"
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 
 from tests.callbacks.helpers import free_port_with_nothing_listening, serve_app
-from wizard.tunnel import explain_no_tunnel, find_public_url
+from wizard.callbacks.tunnel import explain_no_tunnel, find_public_url
 
 
 def ngrok_app(payload: object, *, status: int = 200, hold: asyncio.Event | None = None):

@@ -6,13 +6,17 @@ from typing import Any
 
 import httpx
 
-from wizard.connect import ConnectionSettings, Secrets, build_engine
-from wizard.sandbox_mode import sandbox_connection
-from wizard.steps import Engine, Event, MemoryProgress, PollSchedule, ProgressBook, SetupInputs
+from wizard.engine.book import MemoryProgress, ProgressBook
+from wizard.engine.events import Event
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.polling import PollSchedule
+from wizard.engine.runner import Engine
+from wizard.session.connection import ConnectionSettings, Secrets, build_engine
+from wizard.session.sandbox import sandbox_connection
 
 
 def sandbox_conn(sandbox: Any) -> tuple[ConnectionSettings, Secrets]:
-    return sandbox_connection(sandbox)
+    return sandbox_connection(sandbox.base_url, sandbox.config.identity)
 
 
 def make_engine(

@@ -15,8 +15,9 @@ import pytest
 from tests.engine.helpers import control, state
 from tests.engine.test_apply_config import readme_example
 from wizard.cli import main
-from wizard.progress import load_progress
-from wizard.steps import ORDER_OF_STEPS, StepId
+from wizard.engine.registry import ORDER_OF_STEPS
+from wizard.engine.step import StepId
+from wizard.storage.progress import load_progress
 
 ROOT = Path(__file__).resolve().parents[2]
 

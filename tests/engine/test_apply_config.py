@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.apply_config import ConfigError, load_apply_config, parse_apply_config
+from wizard.commands.apply_config import ConfigError, load_apply_config, parse_apply_config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -14,14 +14,10 @@ import pytest
 
 from tests.engine.helpers import control, inputs, make_engine, state
 from wizard.bandwidth.errors import BandwidthError
-from wizard.steps import (
-    MemoryProgress,
-    RequestSent,
-    StepDone,
-    StepError,
-    StepFailed,
-    StepId,
-)
+from wizard.core.errors import WizardError
+from wizard.engine.book import MemoryProgress
+from wizard.engine.events import RequestSent, StepDone, StepFailed
+from wizard.engine.step import StepId
 
 MESSAGES = "/api/v2/users/{account}/messages"
 LEGACY = "/v2/users/{user}/messages"
@@ -67,7 +63,7 @@ async def run(
                 await engine.run_all(given or inputs(sandbox))
             else:
                 await engine.run_step(step, given or inputs(sandbox), **options)
-        except (BandwidthError, StepError) as caught:
+        except (WizardError) as caught:
             error = caught
     return events, error
 
@@ -243,7 +239,7 @@ async def test_guide_api_stops_as_uncertain_and_sends_again_only_on_purpose(sand
     assert len(state(sandbox)["messages"]) == 1
 
     events, error = await run(sandbox, progress, conn=guide)
-    assert isinstance(error, StepError) and error.kind == "uncertain"
+    assert isinstance(error, WizardError) and error.kind == "uncertain"
     assert "may already have gone" in error.message
     assert "Send" in error.hint and "on purpose" in error.hint
     failed = [e for e in events if isinstance(e, StepFailed)]

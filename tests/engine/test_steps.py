@@ -8,16 +8,12 @@ import pytest
 
 from tests.engine.helpers import control, inputs, make_engine, state
 from wizard.bandwidth.errors import BandwidthError
-from wizard.steps import (
-    ORDER_OF_STEPS,
-    MemoryProgress,
-    OrderStatusChanged,
-    RequestSent,
-    StepDone,
-    StepError,
-    StepFailed,
-    StepId,
-)
+from wizard.core.errors import WizardError
+from wizard.engine.book import MemoryProgress
+from wizard.engine.events import OrderStatusChanged, RequestSent, StepDone, StepFailed
+from wizard.engine.registry import ORDER_OF_STEPS
+from wizard.engine.step import StepId
+from wizard.engine.steps.location import recorded_location
 
 
 def posts(sandbox) -> Counter:
@@ -69,7 +65,7 @@ async def test_order_found_again_by_customer_order_id(sandbox) -> None:
     engine, clients, _ = make_engine(sandbox, progress)
     async with clients.dashboard, clients.messaging:
         await engine.run_all(inputs(sandbox), until=StepId.ASSIGN)
-        site, location = engine._location()
+        site, location = recorded_location(engine)
         progress.record(StepId.ORDER, {"customer_order_id": "lost-answer-1"})
         await clients.dashboard.create_order(site, location, "919", 1, "lost-answer-1")
         data = await engine.run_step(StepId.ORDER, inputs(sandbox))
@@ -98,7 +94,7 @@ async def test_failed_and_backordered_orders_stop_with_reasons(
 ) -> None:
     engine, clients, events = make_engine(sandbox)
     async with clients.dashboard, clients.messaging:
-        with pytest.raises(StepError) as caught:
+        with pytest.raises(WizardError) as caught:
             await engine.run_all(inputs(sandbox, area_code=area_code), until=StepId.WAIT_ORDER)
     assert caught.value.kind == kind
     assert word in caught.value.message
@@ -109,7 +105,7 @@ async def test_failed_and_backordered_orders_stop_with_reasons(
 async def test_no_numbers_in_area_code_is_not_found(sandbox) -> None:
     engine, clients, _ = make_engine(sandbox)
     async with clients.dashboard, clients.messaging:
-        with pytest.raises(StepError) as caught:
+        with pytest.raises(WizardError) as caught:
             await engine.run_all(inputs(sandbox, area_code="777"), until=StepId.ORDER)
     assert caught.value.kind == "not_found"
     assert state(sandbox)["orders"] == []
@@ -120,7 +116,7 @@ async def test_order_timeout_is_reported_and_resumable(sandbox) -> None:
     progress = MemoryProgress()
     engine, clients, _ = make_engine(sandbox, progress)
     async with clients.dashboard, clients.messaging:
-        with pytest.raises(StepError) as caught:
+        with pytest.raises(WizardError) as caught:
             await engine.run_all(inputs(sandbox, order_timeout=0.3), until=StepId.WAIT_ORDER)
     assert caught.value.kind == "timeout"
     assert progress.get(StepId.ORDER)["order_id"], "the order must be remembered for the rerun"
@@ -177,14 +173,15 @@ async def test_oauth2_runs_the_whole_guide(sandbox) -> None:
 
 def test_failed_order_reasons_are_said_once_each_and_printable() -> None:
     from wizard.bandwidth.models import Order
-    from wizard.steps import StepError, _judge_order
+    from wizard.core.errors import WizardError
+    from wizard.engine.steps.wait_order import judge_order as _judge_order
 
     order = Order(
         id="o-1",
         status="FAILED",
         errors=(("5005", "unavailable"), ("5005", "unavailable"), ("5018", "none\x1b[2Jleft")),
     )
-    with pytest.raises(StepError) as caught:
+    with pytest.raises(WizardError) as caught:
         _judge_order(order)
     message = caught.value.message
     assert "unavailable (code 5005, 2 numbers)" in message

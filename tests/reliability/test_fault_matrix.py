@@ -34,17 +34,14 @@ from wizard.bandwidth.dashboard import DashboardClient
 from wizard.bandwidth.errors import BandwidthError
 from wizard.bandwidth.messaging import MessagingClient
 from wizard.bandwidth.transport import RetryPolicy
-from wizard.progress import SavedProgressBook, load_progress
+from wizard.core.errors import WizardError
+from wizard.engine.events import Event, StepFailed
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.polling import PollSchedule
+from wizard.engine.runner import Engine
+from wizard.engine.step import StepId
 from wizard.sandbox.identity import Identity
-from wizard.steps import (
-    Engine,
-    Event,
-    PollSchedule,
-    SetupInputs,
-    StepError,
-    StepFailed,
-    StepId,
-)
+from wizard.storage.progress import SavedProgressBook, load_progress
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -262,7 +259,7 @@ class RouteTimeout(httpx.AsyncBaseTransport):
 class Run:
     events: list[Event] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)
-    error: BandwidthError | StepError | None = None
+    error: WizardError | None = None
 
     @property
     def failed(self) -> list[StepFailed]:
@@ -321,7 +318,7 @@ async def run_flow(
     )
     try:
         await engine.run_all(inputs_for(sandbox), until=until)
-    except (BandwidthError, StepError) as error:
+    except (WizardError) as error:
         run.error = error
     finally:
         await dashboard.aclose()

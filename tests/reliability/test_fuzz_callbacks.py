@@ -20,7 +20,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.reliability.fuzz import fuzz, json_values, run, tricky_text
-from wizard.callbacks import CallbackReceiver
+from wizard.callbacks.receiver import CallbackReceiver
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sandbox" / "callback-samples"
 USER, PASSWORD = "bw-callbacks", "cb-pass-marker-7c1"

@@ -28,13 +28,13 @@ from tests.reliability.fuzz import (
     run,
     tricky_text,
 )
-from wizard.apply_config import ConfigError, load_apply_config
 from wizard.bandwidth.auth import basic_auth
 from wizard.bandwidth.errors import KINDS, BandwidthError
 from wizard.bandwidth.messaging import MessagePage, MessagingClient
 from wizard.bandwidth.models import SentMessage
 from wizard.bandwidth.transport import RetryPolicy
-from wizard.progress import (
+from wizard.commands.apply_config import ConfigError, load_apply_config
+from wizard.storage.progress import (
     FORMAT_NAME,
     Progress,
     ProgressCorrupt,
@@ -43,7 +43,7 @@ from wizard.progress import (
     progress_path,
     save_progress,
 )
-from wizard.settings import SettingsError, read_settings_file, settings_from_mapping
+from wizard.storage.settings import SettingsError, read_settings_file, settings_from_mapping
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

@@ -17,13 +17,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.reliability.fuzz import fuzz, tricky_text
-from wizard.compose import (
+from wizard.core.phone import normalize_e164
+from wizard.core.sms import segment_info
+from wizard.engine.validation import (
     MAX_DESTINATIONS,
     MAX_TEXT,
-    normalize_e164,
     parse_destinations,
     parse_media_urls,
-    segment_info,
     text_problem,
 )
 from wizard.tui.widgets import validators as v

@@ -27,12 +27,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.callbacks.helpers import ReceiverServer
 from tests.storage.conftest import stored_entries
-from wizard.callbacks import CallbackReceiver, CallbackServer
-from wizard.connect import ConnectionSettings
-from wizard.credentials import CredentialStore, SecretName
+from wizard.callbacks.receiver import CallbackReceiver
 from wizard.sandbox.identity import Identity
 from wizard.sandbox.server import SandboxConfig, SandboxThread
+from wizard.session.connection import ConnectionSettings
+from wizard.storage.credentials import CredentialStore, SecretName
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -184,14 +185,14 @@ async def test_headless_apply_leaks_no_secret(
     ):
         real_keyring.set(account, name, secret)
 
-    from wizard.paths import data_dir
+    from wizard.storage.paths import data_dir
 
     receiver = CallbackReceiver(
         username=CALLBACK_USER,
         password=MARKERS["callback password"],
         log_path=data_dir() / "callbacks.jsonl",
     )
-    callbacks = CallbackServer(receiver)
+    callbacks = ReceiverServer(receiver)
     await callbacks.start()
     outputs: list[tuple[str, bytes]] = []
     try:
@@ -262,9 +263,10 @@ async def test_tui_walk_leaks_no_secret(
     keyring, the receiver logs to the data dir, and every page is captured as text and SVG."""
     from textual.widgets import Button, Input
 
-    from wizard.steps import SetupInputs, StepId
+    from wizard.engine.inputs import SetupInputs
+    from wizard.engine.step import StepId
+    from wizard.session.session import Session
     from wizard.tui.app import WizardApp
-    from wizard.tui.context import WizardContext
     from wizard.tui.screens.send import CarrierAdviceScreen
 
     caplog.set_level(logging.DEBUG)
@@ -278,7 +280,7 @@ async def test_tui_walk_leaks_no_secret(
         messaging_url=server.messaging_url,
         oauth_token_url=server.oauth_token_url,
     )
-    ctx = WizardContext(
+    ctx = Session(
         sandbox=False,
         conn=conn,
         store=CredentialStore(),
@@ -366,7 +368,7 @@ async def test_tui_walk_leaks_no_secret(
         capture("carrier-advice")
         await pilot.press("y")
         await until(pilot, lambda: ctx.is_done(StepId.SEND), "the send")
-        receiver = ctx.receiver.receiver
+        receiver = ctx.receiver
         await until(
             pilot,
             lambda: any(e.type == "message-delivered" for e in receiver.history),

@@ -14,7 +14,7 @@ import keyring
 import keyring.backend
 import pytest
 
-from wizard.credentials import CredentialStore
+from wizard.storage.credentials import CredentialStore
 
 REQUIRE_ENV = "BW_WIZARD_REQUIRE_KEYRING"
 

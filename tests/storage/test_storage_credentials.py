@@ -14,7 +14,7 @@ import pytest
 from keyring.backends import chainer, fail, null
 from keyring.compat import properties
 
-from wizard.credentials import (
+from wizard.storage.credentials import (
     ENV_VARS,
     CredentialStore,
     KeyringUnavailable,
@@ -111,7 +111,7 @@ def test_env_var_names_are_the_documented_ones():
         SecretName.MESSAGING_SECRET: "BW_MESSAGING_SECRET",
         SecretName.CALLBACK_PASSWORD: "BW_CALLBACK_PASSWORD",
     }
-    import wizard.credentials as module
+    import wizard.storage.credentials as module
 
     for variable in ENV_VARS.values():
         assert variable in (module.__doc__ or "")
@@ -167,7 +167,7 @@ def test_fail_backend_refuses_to_save_and_reads_env_only(swap_keyring, monkeypat
     with pytest.raises(KeyringUnavailable) as caught:
         store.set(ACCOUNT, SecretName.DASHBOARD_PASSWORD, secret)
     assert_plain_unavailable(caught.value, secret)
-    assert caught.value.explanation == str(caught.value)
+    assert caught.value.message == str(caught.value)
     with pytest.raises(KeyringUnavailable):
         store.delete(ACCOUNT, SecretName.DASHBOARD_PASSWORD)
 

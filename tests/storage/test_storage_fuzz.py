@@ -11,8 +11,8 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.progress import ProgressCorrupt, ProgressForeign, load_progress, progress_path
-from wizard.settings import (
+from wizard.storage.progress import ProgressCorrupt, ProgressForeign, load_progress, progress_path
+from wizard.storage.settings import (
     SETTING_KEYS,
     Settings,
     SettingsError,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from keyring.backends import fail
 
-from wizard.credentials import CredentialStore, KeyringUnavailable, SecretName
-from wizard.progress import SavedProgressBook, load_progress, save_progress
-from wizard.settings import Settings, load_settings, save_settings
+from wizard.storage.credentials import CredentialStore, KeyringUnavailable, SecretName
+from wizard.storage.progress import SavedProgressBook, load_progress, save_progress
+from wizard.storage.settings import Settings, load_settings, save_settings
 
 ACCOUNT = "9900000"
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from wizard.progress import (
+from wizard.storage.progress import (
     FORMAT_VERSION,
     Progress,
     ProgressCorrupt,
@@ -24,18 +24,12 @@ from wizard.progress import (
 
 ACCOUNT = "9900000"
 DASHBOARD = "http://127.0.0.1:8960/api"
-ORDER = (
-    "verify-credentials",
-    "choose-subaccount",
-    "create-application",
-    "create-location",
-)
 
 
 def saved(profile: str = "sandbox") -> Progress:
     progress = load_progress(profile, ACCOUNT, DASHBOARD)
-    progress.mark_done("verify-credentials", {"account_id": ACCOUNT, "account_name": "Sandbox"})
-    progress.mark_done("choose-subaccount", {"site_id": "10001", "created": False})
+    progress.record("verify-credentials", {"account_id": ACCOUNT, "account_name": "Sandbox"})
+    progress.record("choose-subaccount", {"site_id": "10001", "created": False})
     save_progress(progress)
     return progress
 
@@ -57,20 +51,15 @@ def test_no_file_gives_an_empty_progress():
     )
     assert progress.version == FORMAT_VERSION
     assert progress.steps == {}
-    assert progress.first_not_done(ORDER) == "verify-credentials"
     assert not progress.path.exists()
 
 
 def test_round_trip_and_getters():
     saved()
     progress = load_progress("sandbox", ACCOUNT, DASHBOARD)
-    assert progress.done_steps() == ["verify-credentials", "choose-subaccount"]
-    assert progress.is_done("choose-subaccount")
-    assert progress.status("create-application") is None
-    assert progress.value("choose-subaccount", "site_id") == "10001"
-    assert progress.value("create-application", "application_id", "none") == "none"
-    assert progress.data("choose-subaccount") == {"site_id": "10001", "created": False}
-    assert progress.first_not_done(ORDER) == "create-application"
+    assert list(progress.steps) == ["verify-credentials", "choose-subaccount"]
+    assert progress.get("create-application") is None
+    assert progress.get("choose-subaccount") == {"site_id": "10001", "created": False}
     record = progress.step("verify-credentials")
     assert record is not None and record.status == "done" and record.finished_at
     document = json.loads(progress.path.read_text())
@@ -80,23 +69,24 @@ def test_round_trip_and_getters():
 def test_updated_at_moves_and_created_at_stays():
     first = saved()
     created = first.created_at
-    first.mark_done("create-application", {"application_id": "app-1"})
+    first.record("create-application", {"application_id": "app-1"})
     save_progress(first)
     again = load_progress("sandbox", ACCOUNT, DASHBOARD)
     assert again.created_at == created
     assert again.updated_at >= created
 
 
-def test_failed_keeps_what_was_recorded():
-    progress = load_progress("sandbox", ACCOUNT, DASHBOARD)
-    progress.mark_pending("order-numbers", {"customer_order_id": "bw-wizard-1"})
-    progress.mark_failed("order-numbers", "The order request timed out.")
-    save_progress(progress)
+def test_records_an_older_version_wrote_as_failed_still_load():
+    """Earlier versions also wrote "failed" and "pending" records: their data is still used."""
+    document = valid_document()
+    document["steps"]["order-numbers"] = {
+        "status": "failed",
+        "data": {"customer_order_id": "bw-wizard-1"},
+        "finished_at": "2025-01-02T03:04:05+00:00",
+        "message": "The order request timed out.",
+    }
+    write_raw(json.dumps(document).encode())
     again = load_progress("sandbox", ACCOUNT, DASHBOARD)
-    record = again.step("order-numbers")
-    assert record is not None
-    assert (record.status, record.message) == ("failed", "The order request timed out.")
-    assert record.data == {"customer_order_id": "bw-wizard-1"}
     assert again.get("order-numbers") == {"customer_order_id": "bw-wizard-1"}
 
 
@@ -104,7 +94,7 @@ def test_the_engine_book_saves_every_record_and_forget():
     book = SavedProgressBook(load_progress("sandbox", ACCOUNT, DASHBOARD))
     assert book.get("create-application") is None
     book.record("create-application", {"application_id": "app-1", "created": True})
-    assert load_progress("sandbox", ACCOUNT, DASHBOARD).is_done("create-application")
+    assert load_progress("sandbox", ACCOUNT, DASHBOARD).get("create-application")
     assert book.get("create-application") == {"application_id": "app-1", "created": True}
     book.forget("create-application")
     assert load_progress("sandbox", ACCOUNT, DASHBOARD).steps == {}
@@ -118,7 +108,6 @@ def test_step_ids_may_be_str_enums():
 
     progress = load_progress("sandbox", ACCOUNT, DASHBOARD)
     progress.record(Step.VERIFY, {"account_id": ACCOUNT})
-    assert progress.is_done("verify-credentials")
     assert list(progress.steps) == ["verify-credentials"]
 
 
@@ -129,7 +118,7 @@ def test_step_ids_may_be_str_enums():
 def test_a_crash_mid_save_leaves_the_old_file(monkeypatch):
     progress = saved()
     before = progress.path.read_bytes()
-    progress.mark_done("create-application", {"application_id": "app-1"})
+    progress.record("create-application", {"application_id": "app-1"})
 
     def crash(src: str, dst: str) -> None:
         raise OSError(5, "Input/output error")
@@ -139,7 +128,7 @@ def test_a_crash_mid_save_leaves_the_old_file(monkeypatch):
         save_progress(progress)
     assert progress.path.read_bytes() == before
     assert [p.name for p in progress.path.parent.iterdir()] == ["progress-sandbox.json"]
-    assert not load_progress("sandbox", ACCOUNT, DASHBOARD).is_done("create-application")
+    assert load_progress("sandbox", ACCOUNT, DASHBOARD).get("create-application") is None
 
 
 def write_raw(content: bytes, profile: str = "sandbox") -> bytes:
@@ -173,7 +162,7 @@ def valid_document(**changes: object) -> dict:
 
 def test_the_valid_document_loads():
     write_raw(json.dumps(valid_document()).encode())
-    assert load_progress("sandbox", ACCOUNT, DASHBOARD).is_done("create-application")
+    assert load_progress("sandbox", ACCOUNT, DASHBOARD).get("create-application")
 
 
 def assert_start_over_message(message: str) -> None:
@@ -247,7 +236,7 @@ def test_another_dashboards_progress_is_foreign():
     assert "https://dashboard.bandwidth.com/api" in str(caught.value)
     assert DASHBOARD in str(caught.value)
     # Same URL up to case and a trailing slash is the same dashboard.
-    assert load_progress("sandbox", ACCOUNT, "HTTP://127.0.0.1:8960/api/").is_done(
+    assert load_progress("sandbox", ACCOUNT, "HTTP://127.0.0.1:8960/api/").get(
         "create-application"
     )
 
@@ -307,12 +296,12 @@ def test_secret_looking_values_are_refused(data):
     progress = saved()
     before = progress.path.read_bytes()
     with pytest.raises(SecretInProgress) as caught:
-        progress.mark_done("create-application", data)
+        progress.record("create-application", data)
     assert "hunter2" not in str(caught.value)
     assert "keyring" in str(caught.value)
     assert progress.step("create-application") is None
     # Even data put in behind the API's back is refused at save time.
-    from wizard.progress import StepRecord
+    from wizard.storage.progress import StepRecord
 
     progress.steps["create-application"] = StepRecord("done", data)
     with pytest.raises(SecretInProgress):
@@ -322,6 +311,6 @@ def test_secret_looking_values_are_refused(data):
 
 def test_unsaveable_values_are_a_plain_error():
     progress = saved()
-    progress.mark_done("create-application", {"ids": {1, 2}})
+    progress.record("create-application", {"ids": {1, 2}})
     with pytest.raises(ProgressError, match="could not be saved"):
         save_progress(progress)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.settings import (
+from wizard.storage.settings import (
     DEFAULT_URLS,
     ENV_VARS,
     SETTING_KEYS,

@@ -22,11 +22,12 @@ import httpx
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from wizard.connect import ConnectionSettings, Secrets
-from wizard.sandbox_mode import sandbox_connection
-from wizard.steps import SetupInputs, StepId
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.step import StepId
+from wizard.session.connection import ConnectionSettings, Secrets
+from wizard.session.sandbox import sandbox_connection
+from wizard.session.session import Session
 from wizard.tui.app import WizardApp
-from wizard.tui.context import WizardContext
 from wizard.tui.messages import ProgressChanged
 
 TERMINAL_SIZE = (110, 34)
@@ -40,7 +41,7 @@ SCENE_CALLBACK_PASSWORD = "scene-callback-pw-0123456789abcdef"
 
 def sandbox_conn(server: Any) -> tuple[ConnectionSettings, Secrets]:
     """Connection settings and the (public, demo) secrets of a running sandbox."""
-    return sandbox_connection(server)
+    return sandbox_connection(server.base_url, server.config.identity)
 
 
 def secret_values(server: Any) -> list[str]:
@@ -61,7 +62,7 @@ def sandbox_control(server: Any, path: str, body: dict[str, Any] | None = None) 
     response.raise_for_status()
 
 
-def make_context(server: Any, *, secrets: Secrets | None = None, **inputs: Any) -> WizardContext:
+def make_context(server: Any, *, secrets: Secrets | None = None, **inputs: Any) -> Session:
     """A sandbox-mode context on `server`, with no receiver and a fixed callback identity."""
     conn, sandbox_secrets = sandbox_conn(server)
     values = {
@@ -70,7 +71,7 @@ def make_context(server: Any, *, secrets: Secrets | None = None, **inputs: Any) 
         "callback_password": SCENE_CALLBACK_PASSWORD,
         **inputs,
     }
-    ctx = WizardContext(
+    ctx = Session(
         sandbox=True,
         conn=conn,
         secrets=secrets or sandbox_secrets,

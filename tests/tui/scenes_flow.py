@@ -25,9 +25,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from tests.tui.scenes import Scene, sandbox_conn, sandbox_control, wait_until
-from wizard.steps import Engine, PollSchedule, SetupInputs, StepId
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.polling import PollSchedule
+from wizard.engine.runner import Engine
+from wizard.engine.step import StepId
+from wizard.session.session import Session
 from wizard.tui.app import WizardApp
-from wizard.tui.context import WizardContext
 from wizard.tui.messages import ProgressChanged
 
 DELIVERED_TO = "+19195550199"
@@ -66,7 +69,7 @@ class VirtualClock:
 def make_app(server: Any, *, sandbox: bool = True, **inputs: Any) -> WizardApp:
     """The real app on a context pointed at `server`, with the receiver started by the app."""
     conn, secrets = sandbox_conn(server)
-    ctx = WizardContext(
+    ctx = Session(
         sandbox=sandbox,
         conn=conn,
         secrets=secrets,
@@ -90,7 +93,7 @@ async def drive_engine(pilot: Pilot[Any], until: StepId) -> None:
 
 
 @contextlib.contextmanager
-def virtual_time(ctx: WizardContext, server: Any) -> Any:
+def virtual_time(ctx: Session, server: Any) -> Any:
     """The engine and the sandbox on one VirtualClock for the duration of the block."""
     clock = use_virtual_clock(ctx)
     state = server.state
@@ -102,7 +105,7 @@ def virtual_time(ctx: WizardContext, server: Any) -> Any:
         state.clock = real
 
 
-def use_virtual_clock(ctx: WizardContext, clock: VirtualClock | None = None) -> VirtualClock:
+def use_virtual_clock(ctx: Session, clock: VirtualClock | None = None) -> VirtualClock:
     """Swap in an engine on the same clients whose clock only moves with its polls."""
     assert ctx.engine is not None and ctx.clients is not None
     clock = clock or VirtualClock()

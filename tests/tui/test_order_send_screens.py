@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import warnings
 from typing import Any
 
 import pytest
@@ -23,10 +22,10 @@ from tests.tui.scenes_flow import (
     sandbox_control,
     wait_until,
 )
-from wizard.callbacks import CallbackEvent, MessageTracker
-from wizard.steps import StepId
-from wizard.tui.app import PAGE_BY_KEY, PendingScreen
-from wizard.tui.messages import ProgressChanged
+from wizard.callbacks.event import CallbackEvent
+from wizard.callbacks.tracker import MessageTracker
+from wizard.engine.registry import PAGES
+from wizard.engine.step import StepId
 from wizard.tui.screens.send import CarrierAdviceScreen
 from wizard.tui.widgets.callback_log import CallbackLog
 from wizard.tui.widgets.composer import Composer, segment_line
@@ -68,9 +67,8 @@ async def _send(pilot: Any, screen: Any, to: str, text: str | None = None) -> No
 async def test_walk_every_step_from_welcome_to_delivered(sandbox: Any) -> None:
     """Welcome -> ... -> order -> order status -> send -> message-delivered in the log.
 
-    Each page is walked through its own screen. A page whose screen is not in this build (the
-    app shows a placeholder) has its steps run through the app's engine instead, and the test
-    says so with a warning, so a gap in the walk is visible rather than silently skipped.
+    Each page is walked through its own screen: a page whose screen cannot be opened fails the
+    walk.
     """
     app = make_app(sandbox, area_code="919", quantity=1)
     async with app.run_test(size=SIZE) as pilot:
@@ -78,7 +76,6 @@ async def test_walk_every_step_from_welcome_to_delivered(sandbox: Any) -> None:
         ctx = app.ctx
         await wait_until(pilot, lambda: ctx.receiver_url, "the app's callback receiver")
         ctx.inputs.callback_url = ctx.inputs.callback_url or ctx.receiver_url or ""
-        driven: list[str] = []
         visited: list[str] = []
         while True:
             screen = await wait_until(
@@ -86,7 +83,7 @@ async def test_walk_every_step_from_welcome_to_delivered(sandbox: Any) -> None:
                 lambda: (
                     app.screen
                     if (app.screen.id or "").startswith("page-")
-                    and (isinstance(app.screen, PendingScreen) or _ready(app.screen))
+                    and _ready(app.screen)
                     else None
                 ),
                 "a page",
@@ -96,13 +93,7 @@ async def test_walk_every_step_from_welcome_to_delivered(sandbox: Any) -> None:
             visited.append(page)
             if page == "send":
                 break
-            if isinstance(screen, PendingScreen):
-                for step in PAGE_BY_KEY[page].steps:
-                    await ctx.engine.run_step(step, ctx.inputs)
-                driven.append(page)
-                app.post_message(ProgressChanged())
-                app.goto_next(page)
-            elif page == "order":
+            if page == "order":
                 await wait_until(pilot, lambda s=screen: s.available, "the numbers on offer")
                 await pilot.click("#next")
             elif page == "order-status":
@@ -115,14 +106,7 @@ async def test_walk_every_step_from_welcome_to_delivered(sandbox: Any) -> None:
             else:
                 await _pass_page(pilot, screen)
             await wait_until(pilot, lambda s=screen: app.screen is not s, f"leaving {page}")
-        if driven:
-            warnings.warn(
-                "screens not in this build, their steps driven through the engine: "
-                + ", ".join(driven),
-                stacklevel=1,
-            )
-        assert visited[:2] == ["welcome", "credentials"]
-        assert visited[-3:] == ["order", "order-status", "send"]
+        assert visited == [page.key for page in PAGES]
 
         send = app.screen
         composer = send.query_one(Composer)
@@ -158,7 +142,7 @@ def _ready(screen: Any) -> bool:
 
 
 async def _pass_page(pilot: Any, screen: Any) -> None:
-    """Do what a person does on a page of part A: wait until Next can be pressed, press it
+    """Do what a person does on a setup page: wait until Next can be pressed, press it
     (again, on pages that stay to show what was done)."""
     next_button = screen.query_one("#next", Button)
 

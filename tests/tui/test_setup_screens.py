@@ -1,7 +1,7 @@
 """Pilot tests of the setup screens (welcome to assign) against the real sandbox.
 
-They press keys and wait on what the screens show or record (never on a sleep), and check the
-promises of issue 5 for these steps: inputs validated as typed with Next only when valid, API
+They press keys and wait on what the screens show or record (never on a sleep), and check
+what they promise for these steps: inputs validated as typed with Next only when valid, API
 errors on the step with the hint and a retry, progress remembered across runs, and secrets
 never rendered unless revealed and saved only where the screen says.
 """
@@ -31,10 +31,11 @@ from tests.tui.scenes import (
     started,
     wait_until,
 )
-from wizard.connect import Secrets
-from wizard.steps import MemoryProgress, StepId
+from wizard.engine.book import MemoryProgress
+from wizard.engine.step import StepId
+from wizard.session.connection import Secrets
+from wizard.session.session import Session
 from wizard.tui.app import WizardApp
-from wizard.tui.context import WizardContext
 from wizard.tui.widgets import validators as v
 
 pytestmark = pytest.mark.timeout(60)
@@ -172,12 +173,12 @@ async def test_sidebar_navigates_to_done_steps_only(sandbox: Any) -> None:
         await goto(pilot, "credentials")
         sidebar = app.screen.query_one("#sidebar", OptionList)
         options = {option.id: option for option in sidebar.options}
-        assert not options["row-choose-subaccount"].disabled
-        assert not options["row-create-application"].disabled  # the first unfinished step
-        assert options["row-create-location"].disabled
-        assert "site 10001" in str(options["row-choose-subaccount"].prompt)
+        assert not options["row-subaccount"].disabled
+        assert not options["row-application"].disabled  # the first unfinished step
+        assert options["row-location"].disabled
+        assert "site 10001" in str(options["row-subaccount"].prompt)
         sidebar.focus()
-        sidebar.highlighted = sidebar.get_option_index("row-choose-subaccount")
+        sidebar.highlighted = sidebar.get_option_index("row-subaccount")
         await pilot.press("enter")
         await on_page(pilot, "subaccount")
 
@@ -418,16 +419,16 @@ async def test_secrets_masked_until_revealed(sandbox: Any) -> None:
 
 def account_app(server: Any) -> WizardApp:
     """Not sandbox mode: settings, keyring and progress files are used, against the sandbox."""
-    from wizard.credentials import CredentialStore
+    from wizard.storage.credentials import CredentialStore
 
     conn, _ = sandbox_conn(server)
-    ctx = WizardContext(sandbox=False, conn=conn, store=CredentialStore())
+    ctx = Session(sandbox=False, conn=conn, store=CredentialStore())
     return WizardApp(ctx)
 
 
 async def test_verify_saves_to_keyring_and_says_where(sandbox: Any, real_keyring: Any) -> None:
     from tests.storage.conftest import stored_entries
-    from wizard.settings import read_settings_file, settings_path
+    from wizard.storage.settings import read_settings_file, settings_path
 
     app = account_app(sandbox)
     password = sandbox.config.identity.password
@@ -461,11 +462,11 @@ async def test_first_run_typed_by_keys_uses_bw_api_url(
     import argparse
 
     from tests.storage.conftest import stored_entries
-    from wizard.tui.launch import build_context
+    from wizard.tui.launch import build_session
 
     identity = sandbox.config.identity
     monkeypatch.setenv("BW_API_URL", sandbox.dashboard_url)
-    app = WizardApp(build_context(argparse.Namespace(sandbox=False)))
+    app = WizardApp(build_session(argparse.Namespace(sandbox=False)))
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         await wait_until(pilot, lambda: app.focused and app.focused.id == "next", "Start focused")
@@ -506,21 +507,31 @@ async def test_no_keyring_keeps_secrets_in_memory(sandbox: Any) -> None:
 
 
 def test_preview_renders_the_client_body_with_passwords_masked() -> None:
+    """The Application step plans its POST with the client's own body, password masked."""
     from rich.console import Console as RichConsole
 
-    from wizard.bandwidth import xml as bwxml
-    from wizard.tui.widgets.request_preview import (
-        PlannedRequest,
-        dashboard_url,
-        render_requests,
-    )
+    from wizard.engine.inputs import SetupInputs
+    from wizard.engine.plan import Plan
+    from wizard.engine.steps.application import STEP as APPLICATION
+    from wizard.tui.widgets.request_preview import render_requests
 
-    body = bwxml.application_xml("app", "https://example.com/cb", "user", "pw-very-secret")
-    url = dashboard_url("https://dashboard.bandwidth.com/api", "", "applications")
-    assert url.endswith("/accounts/{accountId}/applications")
+    plan = Plan(
+        dashboard_url="https://dashboard.bandwidth.com/api",
+        messaging_url="https://messaging.bandwidth.com/api/v2",
+        oauth_token_url="https://api.bandwidth.com/api/v1/oauth2/token",
+        account_id="",
+        inputs=SetupInputs(
+            application_name="app",
+            callback_url="https://example.com/cb",
+            callback_user="user",
+            callback_password="pw-very-secret",
+        ),
+    )
+    [request] = APPLICATION.planned_requests(plan)
+    assert request.url.endswith("/accounts/{accountId}/applications")
+    assert "pw-very-secret" not in (request.body or "")
     console = RichConsole(width=100, record=True, file=io.StringIO())
-    auth = "Authorization: Basic u:••••"
-    console.print(render_requests([PlannedRequest("POST", url, body)], auth))
+    console.print(render_requests([request], "Authorization: Basic u:••••"))
     text = console.export_text()
     assert "pw-very-secret" not in text
     assert "<Password>••••</Password>" in text and "<AppName>app</AppName>" in text

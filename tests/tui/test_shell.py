@@ -10,10 +10,11 @@ import pytest
 from textual.command import CommandList, CommandPalette
 
 from tests.tui.scenes import TERMINAL_SIZE, goto, make_app, started, wait_until
-from wizard.steps import STEPS, StepId
+from wizard.engine.registry import PAGE_BY_KEY, PAGES, STEPS
+from wizard.engine.step import StepId
+from wizard.session.session import Session
 from wizard.tui import launch
-from wizard.tui.app import PAGE_BY_KEY, PAGES, PendingScreen, WizardApp
-from wizard.tui.context import WizardContext
+from wizard.tui.app import WizardApp
 from wizard.tui.screens.help import HelpScreen
 
 pytestmark = pytest.mark.timeout(60)
@@ -27,7 +28,7 @@ def test_pages_follow_the_engine_order() -> None:
 
 
 async def test_without_credentials_only_welcome_and_credentials_open() -> None:
-    app = WizardApp(WizardContext())
+    app = WizardApp(Session())
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         assert app.reachable_pages() == ["welcome", "credentials"]
@@ -83,28 +84,23 @@ async def test_help_opens_over_a_step_and_closes(sandbox: Any) -> None:
         await wait_until(pilot, lambda: app.screen is screen, "the step again")
 
 
-async def test_missing_page_module_shows_a_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
-    from wizard.tui import app as app_module
+def test_every_page_of_the_registry_has_its_screen() -> None:
+    """A page whose screen module or class is missing fails here, not in front of a user."""
+    import importlib
 
-    page = PAGE_BY_KEY["credentials"]
-    monkeypatch.setitem(
-        app_module.PAGE_BY_KEY,
-        "credentials",
-        app_module.Page(page.key, page.title, page.steps, "wizard.tui.screens.nope:Nope"),
-    )
-    app = WizardApp(WizardContext())
-    async with app.run_test(size=TERMINAL_SIZE) as pilot:
-        await started(pilot)
-        app.goto("credentials")
-        await wait_until(pilot, lambda: isinstance(app.screen, PendingScreen), "the placeholder")
+    for page in PAGES:
+        module_name, _, class_name = page.screen.partition(":")
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+        assert page.key == screen_class.PAGE
+        assert page.steps == screen_class.STEPS
 
 
 async def test_startup_failure_is_a_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(self: WizardContext) -> None:
+    async def broken(self: Session) -> None:
         raise OSError("[Errno 98] address already in use")
 
-    monkeypatch.setattr(WizardContext, "start", broken)
-    app = WizardApp(WizardContext(start_sandbox=True))
+    monkeypatch.setattr(Session, "start", broken)
+    app = WizardApp(Session(start_sandbox=True))
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await wait_until(pilot, lambda: app.startup_error, "the start-up error")
     assert app.return_code == 1
@@ -137,8 +133,13 @@ def test_run_tui_reports_startup_error(
     assert "port 8960 is taken" in err and "Traceback" not in err
 
 
-def test_sandbox_context_keeps_nothing_on_disk(isolated_dirs: dict[str, Any]) -> None:
-    ctx = launch.build_context(argparse.Namespace(sandbox=True))
-    assert ctx.sandbox and ctx.start_sandbox and ctx.store is None
-    assert ctx.save_settings(account_id="9900000") == ""
-    assert not any(isolated_dirs["config"].glob("*"))
+def test_sandbox_session_keeps_nothing_on_disk(isolated_dirs: dict[str, Any]) -> None:
+    ctx = launch.build_session(argparse.Namespace(sandbox=True))
+    try:
+        assert ctx.sandbox and ctx.start_sandbox and ctx.store is None
+        assert ctx.save_settings(account_id="9900000") == ""
+        assert not any(isolated_dirs["config"].glob("*"))
+        assert ctx.workdir is not None and ctx.workdir.path.is_dir()
+    finally:
+        ctx.workdir.remove()
+    assert not ctx.workdir.path.exists()

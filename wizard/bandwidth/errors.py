@@ -8,23 +8,13 @@ in one type means callers branch on ``kind`` instead of on httpx or parser excep
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from wizard.core.errors import Kind, WizardError
+from wizard.core.safe import printable
+
 #: Every value ``BandwidthError.kind`` can take; callers map these to exit codes and colours.
-KINDS = frozenset(
-    {
-        "auth",
-        "not_found",
-        "conflict",
-        "rate_limited",
-        "timeout",
-        "network",
-        "validation",
-        "server",
-        "general",
-    }
-)
+KINDS = frozenset(Kind)
 
 
 @dataclass(frozen=True)
@@ -35,32 +25,17 @@ class FieldError:
     description: str
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
-
-
-def printable(text: str) -> str:
-    """Server-supplied text made safe to print: control characters (escape sequences that
-    would drive a terminal, NULs, line breaks) become one space, so a sentence stays one line."""
-    return _CONTROL.sub(" ", text)
-
-
-class BandwidthError(Exception):
+class BandwidthError(WizardError):
     """A request to Bandwidth (or the sandbox) did not give the answer the wizard needs.
 
-    ``str(e)`` is a plain sentence (what happened, then the next step) that is safe to show to a
-    person or write to a log: it never contains a credential.
+    ``str(e)`` is a plain sentence (what happened, where, then the next step) that is safe to
+    show to a person or write to a log: it never contains a credential.
     """
 
     status: int | None
     """HTTP status, or None when no answer arrived (timeout, refused connection)."""
     code: str | None
     """Bandwidth's own error code (``"13609"``) or the messaging error ``type``; None if absent."""
-    description: str
-    """What went wrong, in the API's words when it gave any."""
-    hint: str
-    """What the person can do about it."""
-    kind: str
-    """Coarse cause, one of :data:`KINDS`; drives exit codes and retry decisions."""
     method: str
     """HTTP method of the failed request."""
     url: str
@@ -72,48 +47,44 @@ class BandwidthError(Exception):
 
     def __init__(
         self,
-        description: str,
+        message: str,
         *,
         status: int | None = None,
         code: str | None = None,
         hint: str = "",
-        kind: str = "general",
+        kind: Kind | str = Kind.GENERAL,
         method: str = "",
         url: str = "",
         field_errors: list[FieldError] | None = None,
         retry_after: float | None = None,
     ) -> None:
-        if kind not in KINDS:
-            raise ValueError(f"unknown error kind {kind!r}")
         self.status = status
         self.code = printable(code) if code is not None else None
-        self.description = printable(description)
-        self.hint = hint
-        self.kind = kind
         self.method = method
         self.url = url
         self.field_errors = [
             FieldError(printable(f.field), printable(f.description)) for f in field_errors or []
         ]
         self.retry_after = retry_after
-        super().__init__(self._sentence())
+        super().__init__(message, hint, kind=kind)
 
     @property
-    def description(self) -> str:
-        return self._description
+    def message(self) -> str:
+        """What went wrong, in the API's words when it gave any."""
+        return self._message
 
-    @description.setter
-    def description(self, value: str) -> None:
+    @message.setter
+    def message(self, value: str) -> None:
         # A setter, so text assigned after construction (a redirect's Location) is cleaned too.
-        self._description = printable(value)
+        self._message = printable(value)
 
-    def _sentence(self) -> str:
+    def __str__(self) -> str:
         where = []
         if self.status is not None:
             where.append(f"HTTP {self.status}")
         if self.code:
             where.append(f"error {self.code}")
-        text = self.description.rstrip(".") + "."
+        text = self.message.rstrip(".") + "."
         if where:
             text = f"{text} ({', '.join(where)})"
         if self.field_errors:
@@ -123,13 +94,10 @@ class BandwidthError(Exception):
             text = f"{text} {self.hint}"
         return text
 
-    def __str__(self) -> str:
-        return self._sentence()
-
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(kind={self.kind!r}, status={self.status!r}, "
-            f"code={self.code!r}, description={self.description!r})"
+            f"{type(self).__name__}(kind={self.kind.value!r}, status={self.status!r}, "
+            f"code={self.code!r}, message={self.message!r})"
         )
 
 

@@ -400,7 +400,7 @@ class HttpCore:
     def _scrub_error(self, error: BandwidthError, content: str | None) -> BandwidthError:
         """Mask credentials (and any password the request carried) a server echoed back."""
         extra = tuple(m.group(3) for m in PASSWORD_RE.finditer(content or ""))
-        error.description = self._scrub(error.description, extra)
+        error.message = self._scrub(error.message, extra)
         error.field_errors = [
             FieldError(f.field, self._scrub(f.description, extra)) for f in error.field_errors
         ]
@@ -515,7 +515,7 @@ class HttpCore:
         error.hint = self._hint(error, html=html)
         if response.is_redirect:
             target = response.headers.get("location", "")
-            error.description = f"The server redirected the request to {target or 'elsewhere'}"
+            error.message = f"The server redirected the request to {target or 'elsewhere'}"
             error.hint = (
                 "The base URL is probably not the API's (or needs https): check it; the wizard "
                 "does not follow redirects so credentials are never sent to another host."

@@ -1,114 +1,33 @@
 """The Textual App: screen order, bindings, themes and the command palette, nothing else.
 
 The App is deliberately thin (as in harlequin): each step lives in its own screen module, the
-shared state in WizardContext, and the order of the pages follows steps.STEPS, so the screens can
-never disagree with the engine about what comes next.
+shared state in the Session, and the pages come from the engine's registry
+(`wizard.engine.registry.PAGES`), so the screens can never disagree with the engine about what
+comes next or what number a step has.
 
-Public API (stable; part B's screens use it through ``StepScreen.wizard``):
-
-- ``WizardApp(ctx, *, start_page=None)``; ``app.ctx`` is the WizardContext.
-- ``PAGES``: the pages in order, each ``Page(key, title, steps, target)``; ``target`` is
-  ``"module:Class"``, imported when the page is first opened. Part B's pages are
-  ``order`` -> ``wizard.tui.screens.order:OrderScreen`` (StepId.ORDER),
-  ``order-status`` -> ``wizard.tui.screens.order_status:OrderStatusScreen`` (WAIT_ORDER),
-  ``send`` -> ``wizard.tui.screens.send:SendScreen`` (SEND). A page whose module is missing shows
-  a placeholder, so the app runs while a screen is being written.
-- ``app.goto(page)``, ``app.goto_next(page)``, ``app.goto_previous(page)``,
-  ``app.reachable_pages()``, ``app.page_for_step(step)``, ``app.pages_for_steps()``,
-  ``app.page_number(page)``, ``app.page_count()``, ``app.has_previous(page)``,
-  ``app.summary(step, data)`` (the engine's one-line summary of recorded data).
-- ``app.ready`` (start-up finished), ``app.startup_error`` (a sentence, or None).
-- Bindings: F1 help, Ctrl+T light/dark theme, Ctrl+P command palette ("Go to step: ...",
-  "Toggle light/dark theme", "Help"), Ctrl+Q quit. Step screens add Ctrl+N Next, Ctrl+B Back,
-  Ctrl+E request preview, Ctrl+R retry.
+Bindings: F1 help, Ctrl+T light/dark theme, Ctrl+P command palette ("Go to step: ...", "Toggle
+light/dark theme", "Help"), Ctrl+Q quit. Step screens add Ctrl+N Next, Ctrl+B Back, Ctrl+E
+request preview, Ctrl+R retry.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Static
 
-from wizard import steps as engine_steps
-from wizard.steps import STEP_INFO, STEPS, StepId
-from wizard.tui.context import WizardContext, error_sentence
+from wizard.core.errors import sentence
+from wizard.engine.registry import PAGE_BY_KEY, PAGES, STEP_PAGES, Page, summary
+from wizard.engine.step import StepId
+from wizard.session.session import Session
 from wizard.tui.messages import ContextReady, ProgressChanged
-
-
-@dataclass(frozen=True)
-class Page:
-    """One screen of the wizard and the engine steps it runs."""
-
-    key: str
-    title: str
-    steps: tuple[StepId, ...]
-    target: str
-    """``module:Class`` of the screen, imported on first use."""
-
-
-PAGE_OF_STEP: dict[StepId, str] = {
-    StepId.VERIFY: "credentials",
-    StepId.SUBACCOUNT: "subaccount",
-    StepId.APPLICATION: "application",
-    StepId.LOCATION: "location",
-    StepId.SMS: "features",
-    StepId.MMS: "features",
-    StepId.ASSIGN: "assign",
-    StepId.ORDER: "order",
-    StepId.WAIT_ORDER: "order-status",
-    StepId.SEND: "send",
-}
-"""Which page runs each engine step (SMS and MMS share the features page, as the issue asks)."""
-
-SCREEN_TARGETS: dict[str, str] = {
-    "welcome": "wizard.tui.screens.welcome:WelcomeScreen",
-    "credentials": "wizard.tui.screens.credentials:CredentialsScreen",
-    "subaccount": "wizard.tui.screens.subaccount:SubaccountScreen",
-    "application": "wizard.tui.screens.application:ApplicationScreen",
-    "location": "wizard.tui.screens.location:LocationScreen",
-    "features": "wizard.tui.screens.features:FeaturesScreen",
-    "assign": "wizard.tui.screens.assign:AssignScreen",
-    "order": "wizard.tui.screens.order:OrderScreen",
-    "order-status": "wizard.tui.screens.order_status:OrderStatusScreen",
-    "send": "wizard.tui.screens.send:SendScreen",
-}
-
-PAGE_TITLES: dict[str, str] = {
-    "welcome": "Welcome",
-    "credentials": "Credentials",
-    "features": "Messaging features",
-}
-
-
-def _build_pages() -> tuple[Page, ...]:
-    """Welcome, then one page per engine step in steps.STEPS order (SMS+MMS merged)."""
-    pages: list[Page] = [Page("welcome", "Welcome", (), SCREEN_TARGETS["welcome"])]
-    seen: dict[str, list[StepId]] = {}
-    order: list[str] = []
-    for info in STEPS:
-        key = PAGE_OF_STEP[info.id]
-        if key not in seen:
-            seen[key] = []
-            order.append(key)
-        seen[key].append(info.id)
-    for key in order:
-        first = seen[key][0]
-        title = PAGE_TITLES.get(key, STEP_INFO[first].title)
-        pages.append(Page(key, title, tuple(seen[key]), SCREEN_TARGETS[key]))
-    return tuple(pages)
-
-
-PAGES: tuple[Page, ...] = _build_pages()
-PAGE_BY_KEY: dict[str, Page] = {page.key: page for page in PAGES}
 
 DARK_THEME = Theme(
     name="bandwidth-dark",
@@ -184,26 +103,6 @@ def _goto(app: WizardApp, page: str) -> Any:
     return lambda: app.goto(page)
 
 
-class PendingScreen(Screen[None]):
-    """Stands in for a page whose module is not there yet, so the rest of the app runs."""
-
-    def __init__(self, page: Page) -> None:
-        super().__init__(id=f"page-{page.key}")
-        self.page = page
-
-    def compose(self) -> ComposeResult:
-        yield Static(
-            f"{self.page.title}: this screen is not available in this build.\n"
-            "Press Ctrl+B to go back or Ctrl+Q to quit.",
-            markup=False,
-        )
-
-    BINDINGS: ClassVar = [Binding("ctrl+b", "back", "Back")]
-
-    def action_back(self) -> None:
-        self.app.goto_previous(self.page.key)  # type: ignore[attr-defined]
-
-
 class WizardApp(App[int]):
     """bw-wizard: the guide's requests as screens that explain, validate, remember, recover."""
 
@@ -216,10 +115,10 @@ class WizardApp(App[int]):
         Binding("ctrl+t", "toggle_theme", "Theme"),
     ]
 
-    def __init__(self, ctx: WizardContext, *, start_page: str | None = None) -> None:
+    def __init__(self, ctx: Session, *, start_page: str | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        """The state every screen shares."""
+        """The session every screen shares."""
         self.start_page = start_page
         """Open this page after start-up instead of Welcome (tests, scenes)."""
         self.ready = False
@@ -243,7 +142,7 @@ class WizardApp(App[int]):
         try:
             await self.ctx.start()
         except Exception as error:
-            self.startup_error = error_sentence(error)
+            self.startup_error = sentence(error)
             self.post_message(ContextReady(self.startup_error))
             return
         self.post_message(ContextReady(None))
@@ -286,25 +185,18 @@ class WizardApp(App[int]):
     def preview_collapsed(self, value: bool) -> None:
         self._preview_collapsed = value
 
-    def pages_for_steps(self) -> Mapping[StepId, str]:
-        return PAGE_OF_STEP
-
-    def page_for_step(self, step: StepId) -> str:
-        return PAGE_OF_STEP[step]
-
     def page_number(self, page: str) -> int:
         """1 for the first step page; 0 for Welcome."""
-        keys = [p.key for p in PAGES]
-        return keys.index(page) if page in keys else 0
+        return PAGE_BY_KEY[page].number if page in PAGE_BY_KEY else 0
 
     def page_count(self) -> int:
-        return len(PAGES) - 1
+        return len(STEP_PAGES)
 
     def has_previous(self, page: str) -> bool:
         return self.page_number(page) > 0
 
     def summary(self, step: StepId, data: Mapping[str, Any]) -> str:
-        return engine_steps._summary(step, data)
+        return summary(step, data)
 
     def reachable_pages(self) -> list[str]:
         """Welcome and Credentials always; pages whose steps are done; the first unfinished."""
@@ -325,13 +217,9 @@ class WizardApp(App[int]):
     def _screen_for(self, key: str) -> Screen[Any]:
         if self.is_screen_installed(key):
             return self.get_screen(key)
-        page = PAGE_BY_KEY[key]
-        module_name, _, class_name = page.target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-            screen: Screen[Any] = getattr(module, class_name)()
-        except (ImportError, AttributeError):
-            screen = PendingScreen(page)
+        page: Page = PAGE_BY_KEY[key]
+        module_name, _, class_name = page.screen.partition(":")
+        screen: Screen[Any] = getattr(importlib.import_module(module_name), class_name)()
         self.install_screen(screen, key)
         return screen
 

@@ -1,4 +1,4 @@
-"""`bw-wizard` without a subcommand: build the shared context and run the App.
+"""`bw-wizard` without a subcommand: build the session and run the App.
 
 Everything that can fail before the first screen (a broken settings file, no terminal, the
 sandbox's port) ends here as one plain sentence on stderr and a non-zero exit code; a person
@@ -8,6 +8,8 @@ never sees a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from typing import Any
 
@@ -17,88 +19,75 @@ EXIT_STARTUP = 1
 def run_tui(args: argparse.Namespace) -> int:
     """Run the wizard; returns the process exit code."""
     try:
-        ctx = build_context(args)
+        session = build_session(args)
     except Exception as error:
         return _fail(error)
     try:
         from wizard.tui.app import WizardApp
 
-        app = WizardApp(ctx)
-        app.run()
+        app = WizardApp(session)
+        with _exit_on_hangup(app):
+            app.run()
     except KeyboardInterrupt:
         raise
     except Exception as error:
         return _fail(error)
+    finally:
+        if session.workdir is not None:
+            session.workdir.remove()
     if app.startup_error:
         print(f"bw-wizard could not start: {app.startup_error}", file=sys.stderr)
         return EXIT_STARTUP
     return int(app.return_code or 0)
 
 
-def build_context(args: argparse.Namespace) -> Any:
-    """The WizardContext for these arguments; with --sandbox the sandbox starts in the App."""
-    from wizard.tui.context import WizardContext
+def build_session(args: argparse.Namespace) -> Any:
+    """The Session for these arguments; with --sandbox the sandbox starts inside the App."""
+    from wizard.session.session import Session
 
     if getattr(args, "sandbox", False):
-        return WizardContext(
-            sandbox=True,
-            start_sandbox=True,
-            sandbox_options={"order_delay": float(getattr(args, "order_delay", 3.0) or 3.0)},
-            start_receiver=True,
-        )
-    return _account_context(WizardContext)
+        return Session.for_sandbox(order_delay=float(getattr(args, "order_delay", 3.0) or 3.0))
+    return Session.for_account()
 
 
-def _account_context(context_type: Any) -> Any:
-    """Settings from wizard.settings, secrets from wizard.credentials, saved progress."""
-    from wizard.connect import ConnectionSettings, Secrets
-    from wizard.credentials import CredentialStore, SecretName
-    from wizard.progress import ProgressError, SavedProgressBook, load_progress
-    from wizard.settings import load_settings
-    from wizard.steps import MemoryProgress
+class _exit_on_hangup:
+    """SIGTERM and SIGHUP (a closed terminal) end the App the way Ctrl+Q does, so the session
+    closes and a sandbox run leaves nothing behind."""
 
-    settings = load_settings()  # SettingsError is a sentence naming the file and the line
-    store = CredentialStore()
-    ctx = context_type(sandbox=False, settings=settings, store=store, start_receiver=True)
-    if not settings.account_id:
-        return ctx  # first run: the Credentials step asks for everything
-    conn = ConnectionSettings.from_settings(settings)
-    account = conn.account_id
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+    """SIGHUP does not exist on Windows."""
 
-    def get(name: SecretName) -> str | None:
-        try:
-            return store.get(account, name)
-        except ValueError:
-            return None
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.previous: dict[int, Any] = {}
 
-    ctx.conn = conn
-    ctx.secrets = Secrets(
-        dashboard_password=get(SecretName.DASHBOARD_PASSWORD),
-        oauth_client_secret=get(SecretName.OAUTH_CLIENT_SECRET),
-        messaging_token=get(SecretName.MESSAGING_TOKEN),
-        messaging_secret=get(SecretName.MESSAGING_SECRET),
-        callback_password=get(SecretName.CALLBACK_PASSWORD),
-    )
-    ctx.progress_profile = account
-    try:
-        ctx.progress = SavedProgressBook(load_progress(account, account, conn.dashboard_url))
-    except ProgressError as error:
-        # Shown on Welcome, which offers to start over (the file is kept as a backup).
-        ctx.progress = MemoryProgress()
-        ctx.progress_error = str(error)
-    ctx.inputs.site_id = settings.site_id
-    ctx.inputs.callback_url = settings.callback_url or ""
-    ctx.inputs.callback_user = settings.callback_user
-    ctx.inputs.callback_password = ctx.secrets.callback_password
-    return ctx
+    def __enter__(self) -> _exit_on_hangup:
+        for signum in self.SIGNALS:
+            # ValueError: not the main thread (tests run the App elsewhere).
+            with contextlib.suppress(ValueError):
+                self.previous[signum] = signal.signal(signum, self._quit)
+        return self
+
+    def _quit(self, signum: int, frame: Any) -> None:
+        # Signal handlers run on the main thread between bytecodes; the App's loop runs there
+        # too, so ask it to exit on its next turn rather than from inside the handler.
+        loop = getattr(self.app, "_loop", None)
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self.app.exit, None, 128 + signum)
+        else:
+            raise SystemExit(128 + signum)
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
 
 
 def _fail(error: BaseException) -> int:
     try:
-        from wizard.tui.context import error_sentence
+        from wizard.core.errors import sentence
 
-        sentence = error_sentence(error)
+        text = sentence(error)
     except Exception:  # the import itself may be what failed: still no traceback
-        sentence = f"{type(error).__name__}: {error}"
-    print(f"bw-wizard could not start: {sentence}", file=sys.stderr)
+        text = f"{type(error).__name__}: {error}"
+    print(f"bw-wizard could not start: {text}", file=sys.stderr)
     return EXIT_STARTUP

@@ -5,14 +5,14 @@ event in a message keeps the two worlds apart: a worker posts, the screen's hand
 screen's own message queue, so a handler can touch widgets safely and the worker never waits on
 the UI.
 
-Public API (stable; part B's screens use it):
+What each carries:
 
 - ``EngineEvent(event)``: one of steps.Event (StepStarted, RequestSent, OrderStatusChanged,
   OrderPolled, StepDone, StepFailed). Handle with ``on_engine_event`` or
   ``@on(EngineEvent)``; ``message.event`` is the engine's frozen dataclass, ``message.step``
   its StepId (None for a RequestSent outside a step).
 - ``CallbackArrived(event)``: one event from the callback receiver (``wizard.callbacks``), posted
-  by ``WizardContext`` listeners registered with ``ctx.add_callback_listener``.
+  by the session's listeners registered with ``ctx.add_callback_listener``.
 - ``ProgressChanged()``: something was done, forgotten or started over; sidebars redraw.
 - ``ContextReady(error)``: the app finished starting (sandbox, receiver, resume check);
   ``error`` is a plain sentence when starting failed, else None.
@@ -24,7 +24,8 @@ from typing import Any
 
 from textual.message import Message
 
-from wizard.steps import Event, StepId
+from wizard.engine.events import Event
+from wizard.engine.step import StepId
 
 
 class EngineEvent(Message):

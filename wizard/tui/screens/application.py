@@ -10,24 +10,22 @@ a POST whose answer was lost must not leave a second application behind.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static, Switch
 
-from wizard.bandwidth import xml as bwxml
-from wizard.credentials import generate_callback_password
-from wizard.steps import StepId
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.step import StepId
+from wizard.storage.credentials import generate_callback_password
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import CallbackUrl, Name, Required, is_loopback_host
 
 
 class ApplicationScreen(StepScreen):
     PAGE = "application"
-    STEPS: ClassVar = (StepId.APPLICATION,)
     NEXT_LABEL = "Create application"
 
     def __init__(self) -> None:
@@ -98,10 +96,10 @@ class ApplicationScreen(StepScreen):
         self.query_one("#existing-note").display = False
         self.after_typing(self._lookup)
         ctx = self.ctx
-        if not ctx.sandbox and ctx.receiver is not None and not self.steps_done():
-            from wizard.tunnel import find_public_url
+        if not ctx.sandbox and ctx.receiver_server is not None and not self.steps_done():
+            from wizard.callbacks.tunnel import find_public_url
 
-            port = getattr(ctx.receiver, "port", None)
+            port = ctx.receiver_server.port
             self.run_io(
                 lambda: find_public_url(local_port=port),
                 self._tunnel_found,
@@ -176,6 +174,10 @@ class ApplicationScreen(StepScreen):
         note.display = True
         self.query_one("#next", Button).label = "Reuse application"
 
+    def found(self) -> dict[str, Any]:
+        name = self.query_one("#app-name", Input).value.strip()
+        return {"application": self.existing if self.looked_up == name else None}
+
     def refresh_state(self) -> None:
         super().refresh_state()
         if not self.ui_ready:
@@ -185,50 +187,11 @@ class ApplicationScreen(StepScreen):
         else:
             self.query_one("#existing-note").display = False
 
-    def apply_inputs(self) -> None:
-        inputs = self.ctx.inputs
+    def fill_inputs(self, inputs: SetupInputs) -> None:
         inputs.application_name = self.query_one("#app-name", Input).value.strip()
         inputs.callback_url = self.query_one("#callback-url", Input).value.strip()
         inputs.callback_user = self.query_one("#callback-user", Input).value.strip()
         inputs.callback_password = self.query_one("#callback-password", Input).value
-
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        if conn is None:
-            return []
-        name = self.query_one("#app-name", Input).value.strip()
-        url = self.query_one("#callback-url", Input).value.strip()
-        user = self.query_one("#callback-user", Input).value.strip() or None
-        password = self.query_one("#callback-password", Input).value or None
-        body = bwxml.mask_passwords(bwxml.application_xml(name, url, user, password))
-        apps_url = dashboard_url(conn.dashboard_url, conn.account_id, "applications")
-        app = self.existing if self.looked_up == name else None
-        if app is not None:
-            if url and app.callback_url != url:
-                return [
-                    PlannedRequest(
-                        "PUT",
-                        self.ctx.public_url(f"{apps_url}/{app.id}"),
-                        body,
-                        "Updates the existing application's callback URL and credentials.",
-                    )
-                ]
-            return [
-                PlannedRequest(
-                    "GET",
-                    self.ctx.public_url(apps_url),
-                    None,
-                    f"Finds “{name}” and reuses it: nothing is created.",
-                )
-            ]
-        return [
-            PlannedRequest(
-                "POST",
-                self.ctx.public_url(apps_url),
-                body,
-                "Save the ApplicationId from the answer: the wizard records it for you.",
-            )
-        ]
 
     # -- events --------------------------------------------------------------------------------
 
@@ -272,7 +235,7 @@ class ApplicationScreen(StepScreen):
         except Exception as error:
             problems.append(f"Settings not saved: {error}")
         if ctx.store is not None and ctx.conn is not None and inputs.callback_password:
-            from wizard.credentials import KeyringUnavailable, SecretName
+            from wizard.storage.credentials import KeyringUnavailable, SecretName
 
             try:
                 ctx.store.set(
@@ -280,7 +243,7 @@ class ApplicationScreen(StepScreen):
                 )
             except KeyringUnavailable as error:
                 problems.append(
-                    f"The callback password is not saved ({error.explanation}) It stays in "
+                    f"The callback password is not saved ({error.message}) It stays in "
                     "memory for this session."
                 )
         self.save_problems = problems

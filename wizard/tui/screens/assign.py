@@ -6,20 +6,15 @@ an application error; the guide makes it its own step, and so does the wizard.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from wizard.bandwidth import xml as bwxml
-from wizard.steps import StepId
+from wizard.engine.step import StepId
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.widgets.request_preview import PlannedRequest, location_url
 
 
 class AssignScreen(StepScreen):
     PAGE = "assign"
-    STEPS: ClassVar = (StepId.ASSIGN,)
     NEXT_LABEL = "Assign application"
 
     def compose_body(self) -> ComposeResult:
@@ -45,27 +40,3 @@ class AssignScreen(StepScreen):
             self.ctx.data(StepId.APPLICATION).get("application_id")
             and self.ctx.data(StepId.LOCATION).get("location_id")
         )
-
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        if conn is None:
-            return []
-        location = self.ctx.data(StepId.LOCATION)
-        app_id = str(self.ctx.data(StepId.APPLICATION).get("application_id") or "{applicationId}")
-        url = location_url(
-            conn.dashboard_url,
-            conn.account_id,
-            str(location.get("site_id") or "{subaccount}"),
-            str(location.get("location_id") or "{location}"),
-            "products",
-            "messaging",
-            "applicationSettings",
-        )
-        return [
-            PlannedRequest(
-                "PUT",
-                self.ctx.public_url(url),
-                bwxml.application_settings_xml(app_id),
-                "Safe to repeat: assigning the same application again changes nothing.",
-            )
-        ]

@@ -7,12 +7,12 @@ Back/Next. Next stays disabled until every input is valid. Pressing it copies th
 the engine's events come back as ``EngineEvent`` messages. When every step of the screen is done
 the screen shows what was recorded and Next simply moves on.
 
-Public API for subclasses (stable; part B's screens use it):
+What a subclass sets, overrides and calls:
 
 Class variables
-    ``PAGE``: the page key the App knows the screen by ("order", "order-status", "send").
-    ``STEPS``: the engine steps the screen runs, in order (``()`` for screens without one).
-    ``STEP_TITLE`` / ``STEP_WHY``: default to the first step's title and "why" (steps.STEPS).
+    ``PAGE``: the page key (``wizard.engine.registry.PAGES``) the screen shows; the engine steps
+        it runs (``STEPS``) come from the registry.
+    ``STEP_TITLE`` / ``STEP_WHY``: default to the page's first step's title and "why".
     ``NEXT_LABEL``: label of the Next button while the steps are not done ("Next" by default).
     ``AUTO_ADVANCE``: go to the next page as soon as the steps are done (default True).
 
@@ -20,16 +20,18 @@ Hooks to override
     ``compose_body()``: the form (yield widgets). Wrap inputs with ``field(...)`` to get a label
         and a line that shows the validator's message as the user types.
     ``is_valid() -> bool``: default: every Input in the form passes its validators.
-    ``apply_inputs()``: copy the form into ``self.ctx.inputs`` (called right before running).
-    ``planned_requests() -> list[PlannedRequest]``: what the preview shows (default: none).
+    ``fill_inputs(inputs)``: copy the form into ``inputs`` (the session's right before running,
+        a draft for the request preview).
+    ``found() -> dict``: what the screen has looked up that changes the requests (an
+        application with the typed name); the steps' ``planned_requests`` read it.
     ``on_load()``: called once on mount after the first refresh: start I/O with ``run_io``.
-    ``on_engine_event(message)``: call ``super()`` first if you override it.
+    ``on_engine_event(message)``: Textual runs the base handler too (after the subclass's).
     ``step_done(event)`` / ``step_failed(event)``: per-event hooks (default: nothing).
     ``steps_finished()``: all STEPS done in this run; default advances when AUTO_ADVANCE.
     ``done_lines() -> list[str]``: what the "done" panel says (default: each step's summary).
 
 Helpers to call
-    ``self.ctx`` (WizardContext), ``self.refresh_state()`` (re-check validity, preview, panels),
+    ``self.ctx`` (the Session), ``self.refresh_state()`` (re-check validity, preview, panels),
     ``self.run_steps(*steps)`` (worker, group "step"), ``self.run_io(factory, on_result,
     describe=...)`` (worker, group "io"; errors go to the error panel with Retry),
     ``self.show_error(message, hint, retry=callable)``, ``self.clear_error()``,
@@ -39,6 +41,7 @@ Helpers to call
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -50,17 +53,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from wizard.steps import (
-    STEP_INFO,
-    RequestSent,
-    StepDone,
-    StepFailed,
-    StepId,
-    StepStarted,
-)
-from wizard.tui.context import WizardContext, error_sentence
+from wizard.core.errors import WizardError, sentence
+from wizard.engine.events import RequestSent, StepDone, StepFailed, StepStarted
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.plan import Plan, PlannedRequest
+from wizard.engine.registry import PAGE_BY_KEY, STEP_BY_ID
+from wizard.engine.step import StepId
+from wizard.session.session import Session
 from wizard.tui.messages import EngineEvent, ProgressChanged
-from wizard.tui.widgets.request_preview import PlannedRequest, RequestPreview
+from wizard.tui.widgets.request_preview import RequestPreview
 from wizard.tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
@@ -210,6 +211,7 @@ class StepScreen(Screen[None]):
 
     PAGE: ClassVar[str] = ""
     STEPS: ClassVar[tuple[StepId, ...]] = ()
+    """Set from the registry for the screen's PAGE; never declared by a screen."""
     STEP_TITLE: ClassVar[str | None] = None
     STEP_WHY: ClassVar[str | None] = None
     NEXT_LABEL: ClassVar[str] = "Next"
@@ -221,6 +223,11 @@ class StepScreen(Screen[None]):
         Binding("ctrl+r", "retry", "Retry", show=False),
         Binding("ctrl+e", "toggle_preview", "Request", priority=True),
     ]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.PAGE:
+            cls.STEPS = PAGE_BY_KEY[cls.PAGE].steps
 
     def __init__(self) -> None:
         super().__init__(id=f"page-{self.PAGE}" if self.PAGE else None)
@@ -240,27 +247,27 @@ class StepScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     @property
-    def ctx(self) -> WizardContext:
+    def ctx(self) -> Session:
         return self.wizard.ctx
 
     @property
     def step_title(self) -> str:
         if self.STEP_TITLE:
             return self.STEP_TITLE
-        return STEP_INFO[self.STEPS[0]].title if self.STEPS else self.PAGE.title()
+        return STEP_BY_ID[self.STEPS[0]].title if self.STEPS else self.PAGE.title()
 
     @property
     def step_why(self) -> str:
         if self.STEP_WHY:
             return self.STEP_WHY
-        return STEP_INFO[self.STEPS[0]].why if self.STEPS else ""
+        return STEP_BY_ID[self.STEPS[0]].why if self.STEPS else ""
 
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="☰")
         with Horizontal(id="main"):
-            yield Sidebar(self.wizard.pages_for_steps(), current_page=self.PAGE, id="sidebar")
+            yield Sidebar(current_page=self.PAGE, id="sidebar")
             with Vertical(id="content"):
                 yield Static(self._heading(), id="step-title", markup=False)
                 yield Static(self.step_why, id="step-why", markup=False)
@@ -298,11 +305,45 @@ class StepScreen(Screen[None]):
                 return False
         return True
 
+    def fill_inputs(self, inputs: SetupInputs) -> None:
+        """Copy the form into `inputs`; override."""
+
     def apply_inputs(self) -> None:
-        """Copy the form into ctx.inputs; override."""
+        """Copy the form into the session's inputs, right before the steps run."""
+        self.fill_inputs(self.ctx.inputs)
+
+    def found(self) -> dict[str, Any]:
+        """What the screen has looked up that changes the requests; override."""
+        return {}
+
+    def plan(self) -> Plan | None:
+        """The session's connection, the form as typed and what earlier steps recorded."""
+        conn = self.ctx.conn
+        if conn is None:
+            return None
+        draft = dataclasses.replace(self.ctx.inputs)
+        self.fill_inputs(draft)
+        return Plan(
+            dashboard_url=conn.dashboard_url,
+            messaging_url=conn.messaging_url,
+            oauth_token_url=conn.oauth_token_url,
+            account_id=conn.account_id,
+            inputs=draft,
+            recorded=self.ctx.data,
+            found=self.found(),
+        )
 
     def planned_requests(self) -> list[PlannedRequest]:
-        return []
+        """What the preview shows: the requests of the screen's steps not done yet."""
+        plan = self.plan()
+        if plan is None:
+            return []
+        return [
+            dataclasses.replace(request, url=self.ctx.public_url(request.url))
+            for step in self.STEPS
+            if not self.ctx.is_done(step)
+            for request in STEP_BY_ID[step].planned_requests(plan)
+        ]
 
     def auth_line(self) -> str:
         """How the preview says the request is authenticated (user named, secret masked)."""
@@ -332,7 +373,7 @@ class StepScreen(Screen[None]):
         for step in self.STEPS:
             data = self.ctx.data(step)
             if data:
-                lines.append(f"✓ {STEP_INFO[step].title}: {self.wizard.summary(step, data)}")
+                lines.append(f"✓ {STEP_BY_ID[step].title}: {self.wizard.summary(step, data)}")
         return lines
 
     # -- state -------------------------------------------------------------------------------
@@ -557,10 +598,12 @@ class StepScreen(Screen[None]):
                 await self.before_steps()
             except Exception as error:
                 # Not an engine step: no StepFailed was posted, so say it here.
+                if isinstance(error, WizardError):
+                    message, hint = error.message, error.hint
+                else:
+                    message, hint = sentence(error), ""
                 self.show_error(
-                    str(getattr(error, "description", None) or error_sentence(error)),
-                    getattr(error, "hint", "") or "Check the inputs and try again.",
-                    retry=self.action_next,
+                    message, hint or "Check the inputs and try again.", retry=self.action_next
                 )
                 self.set_status("")
                 return
@@ -580,9 +623,7 @@ class StepScreen(Screen[None]):
             # (a missing credential, a bug) still becomes a sentence, never a traceback.
             if not _is_reported(error):
                 self.show_error(
-                    error_sentence(error),
-                    "Check the inputs and try again.",
-                    retry=self.action_next,
+                    sentence(error), "Check the inputs and try again.", retry=self.action_next
                 )
             else:
                 # Retry goes through Next: the form is read again, so a fix is used.
@@ -607,21 +648,27 @@ class StepScreen(Screen[None]):
         Errors go to the error panel (the client's hint, Retry runs the same call again).
         """
         self.set_status(describe)
-        self._io_worker(factory, on_result, group)
+        self.run_worker(self._io(factory, on_result, group), group=group, exclusive=False)
 
-    @work(exclusive=False)
-    async def _io_worker(
+    async def _io(
         self, factory: Callable[[], Awaitable[Any]], on_result: Callable[[Any], None], group: str
     ) -> None:
         try:
             result = await factory()
         except Exception as error:
-            hint = getattr(error, "hint", "") or "Check the connection and try again."
-            message = getattr(error, "description", None) or error_sentence(error)
+            if not self.is_attached:
+                return  # the app closed while the answer was on its way: nobody to tell
+            if isinstance(error, WizardError):
+                message, hint = error.message, error.hint
+            else:
+                message, hint = sentence(error), ""
+            hint = hint or "Check the connection and try again."
             self.set_status("")
             self.show_error(
-                str(message), hint, retry=lambda: self.run_io(factory, on_result, group=group)
+                message, hint, retry=lambda: self.run_io(factory, on_result, group=group)
             )
+            return
+        if not self.is_attached:
             return
         self.set_status("")
         on_result(result)
@@ -632,16 +679,16 @@ class StepScreen(Screen[None]):
     def on_engine_event(self, message: EngineEvent) -> None:
         event = message.event
         if isinstance(event, StepStarted):
-            self.set_status(f"{STEP_INFO[event.step].title}: working…")
+            self.set_status(f"{STEP_BY_ID[event.step].title}: working…")
         elif isinstance(event, RequestSent):
             self.set_status(f"Sent {event.method} {self._sent_to(event.url)}")
         elif isinstance(event, StepDone):
             note = " (already done: nothing sent)" if event.reused else ""
-            self.set_status(f"✓ {STEP_INFO[event.step].title}: {event.summary}{note}")
+            self.set_status(f"✓ {STEP_BY_ID[event.step].title}: {event.summary}{note}")
             self.step_done(event)
             self.refresh_state()
         elif isinstance(event, StepFailed):
-            self.set_status(f"✗ {STEP_INFO[event.step].title} failed.")
+            self.set_status(f"✗ {STEP_BY_ID[event.step].title} failed.")
             self.show_error(event.message, event.hint, retry=self.action_next)
             self.step_failed(event)
 
@@ -658,10 +705,7 @@ class NotConnected(Exception):
 
 def _is_reported(error: BaseException) -> bool:
     """True when the engine has already turned the error into a StepFailed event."""
-    from wizard.bandwidth.errors import BandwidthError
-    from wizard.steps import StepError
-
-    return isinstance(error, BandwidthError | StepError)
+    return isinstance(error, WizardError)
 
 
 def enabled(widgets: Iterable[Widget], value: bool) -> None:

@@ -10,19 +10,21 @@ screen says where) or stay in memory when there is no usable keyring.
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from wizard.bandwidth.hosts import CURRENT_HOSTS, GUIDE_HOSTS
-from wizard.connect import ConnectionSettings, Secrets
-from wizard.steps import StepDone, StepId
+from wizard.engine.events import StepDone
+from wizard.engine.plan import Plan, PlannedRequest
+from wizard.engine.step import StepId
+from wizard.engine.steps.verify import STEP as VERIFY
+from wizard.session.connection import ConnectionSettings, Secrets
+from wizard.storage.settings import DEFAULT_URLS
 from wizard.tui.messages import ProgressChanged
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import AccountId, Required
 
 GENERATIONS = (
@@ -34,7 +36,7 @@ AUTH_KINDS = (
     ("OAuth2 client: client id and secret", "oauth2"),
 )
 
-#: Secret inputs -> (Secrets attribute, wizard.credentials.SecretName value).
+#: Secret inputs -> (Secrets attribute, wizard.storage.credentials.SecretName value).
 SECRET_INPUTS: dict[str, tuple[str, str]] = {
     "password": ("dashboard_password", "dashboard-password"),
     "client-secret": ("oauth_client_secret", "oauth-client-secret"),
@@ -45,7 +47,6 @@ SECRET_INPUTS: dict[str, tuple[str, str]] = {
 
 class CredentialsScreen(StepScreen):
     PAGE = "credentials"
-    STEPS: ClassVar = (StepId.VERIFY,)
     NEXT_LABEL = "Verify and save"
     AUTO_ADVANCE = False
 
@@ -165,8 +166,7 @@ class CredentialsScreen(StepScreen):
 
     # -- state ---------------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_load(self) -> None:
         self._show_groups()
 
     def _value(self, selector: str) -> str:
@@ -200,28 +200,28 @@ class CredentialsScreen(StepScreen):
         return lines + self.saved_lines
 
     def planned_requests(self) -> list[PlannedRequest]:
-        settings = self.ctx.settings
-        fallback = settings.dashboard_url if settings is not None else CURRENT_HOSTS.dashboard_url
-        base = self.ctx.conn.dashboard_url if self.ctx.conn else fallback
-        account = self._value("#account-id") or "{accountId}"
-        url = self.ctx.public_url(dashboard_url(base, account))
-        note = "Reads the account: the cheapest call that proves the credentials work."
-        requests = [PlannedRequest("GET", url, None, note)]
-        if self._choice("#auth") == "oauth2":
-            token_url = (
-                self.ctx.conn.oauth_token_url if self.ctx.conn else CURRENT_HOSTS.oauth_token_url
-            )
+        """The Verify step's request for the account typed here (and the token request)."""
+        conn, _ = self.form_connection()
+        plan = Plan(
+            dashboard_url=conn.dashboard_url,
+            messaging_url=conn.messaging_url,
+            oauth_token_url=conn.oauth_token_url,
+            account_id=conn.account_id,
+            inputs=self.ctx.inputs,
+        )
+        requests = VERIFY.planned_requests(plan)
+        if conn.auth == "oauth2":
             requests.insert(
                 0,
                 PlannedRequest(
                     "POST",
-                    self.ctx.public_url(token_url),
+                    conn.oauth_token_url,
                     None,
                     "grant_type=client_credentials, Basic client id:••••"
                     " (the token is cached and never shown)",
                 ),
             )
-        return requests
+        return [replace(r, url=self.ctx.public_url(r.url)) for r in requests]
 
     def auth_line(self) -> str:
         if self._choice("#auth") == "oauth2":
@@ -275,10 +275,10 @@ class CredentialsScreen(StepScreen):
                 chosen.oauth_token_url,
             )
         else:
-            hosts = GUIDE_HOSTS if generation == "guide" else CURRENT_HOSTS
-            dashboard = ctx.conn.dashboard_url if ctx.conn else hosts.dashboard_url
-            token = ctx.conn.oauth_token_url if ctx.conn else hosts.oauth_token_url
-            messaging = hosts.messaging_url
+            hosts = DEFAULT_URLS[generation]
+            dashboard = ctx.conn.dashboard_url if ctx.conn else hosts["dashboard_url"]
+            token = ctx.conn.oauth_token_url if ctx.conn else hosts["oauth_token_url"]
+            messaging = hosts["messaging_url"]
             if ctx.conn is not None and ctx.conn.generation == generation:
                 messaging = ctx.conn.messaging_url
         conn = ConnectionSettings(
@@ -355,7 +355,7 @@ class CredentialsScreen(StepScreen):
         store = ctx.store
         if store is None:
             return [*lines, "Secrets stay in memory for this session."]
-        from wizard.credentials import LABELS, KeyringUnavailable, SecretName
+        from wizard.storage.credentials import LABELS, KeyringUnavailable, SecretName
 
         for attr, name in SECRET_INPUTS.values():
             value = getattr(ctx.secrets, attr)
@@ -370,7 +370,7 @@ class CredentialsScreen(StepScreen):
                 store.set(conn.account_id, secret_name, value)
             except KeyringUnavailable as error:
                 lines.append(
-                    f"{label}: not saved ({error.explanation}) It stays in memory for this "
+                    f"{label}: not saved ({error.message}) It stays in memory for this "
                     f"session; set {store.env_var(secret_name)} to skip typing it next time."
                 )
                 continue

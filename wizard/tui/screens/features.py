@@ -7,28 +7,26 @@ read-only and sent as written. TollFree and ShortCode are real choices, so they 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Static, Switch
 
-from wizard.bandwidth import xml as bwxml
-from wizard.steps import StepId
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.step import StepId
+from wizard.engine.steps.sms import PROXY_PEER_ID
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.widgets.request_preview import PlannedRequest, location_url
 
 SMS_FIXED = (
     ("Protocol", "HTTP", "Messaging 2.0 works over HTTP (note the upper-case P)"),
     ("Zone1", "true", "the guide enables zone 1 only"),
     ("Zone2 to Zone5", "false", ""),
-    ("ProxyPeerId", bwxml.PROXY_PEER_ID, "the guide's fixed HTTP proxy peer"),
+    ("ProxyPeerId", PROXY_PEER_ID, "the guide's fixed HTTP proxy peer"),
 )
 MMS_FIXED = (
     ("protocol", "HTTP", "lower-case p in the MMS feature, as the guide writes it"),
-    ("ProxyPeerId", bwxml.PROXY_PEER_ID, ""),
+    ("ProxyPeerId", PROXY_PEER_ID, ""),
 )
 
 
@@ -44,7 +42,6 @@ def fixed_table(rows: tuple[tuple[str, str, str], ...]) -> Table:
 
 class FeaturesScreen(StepScreen):
     PAGE = "features"
-    STEPS: ClassVar = (StepId.SMS, StepId.MMS)
     STEP_TITLE = "Messaging features: SMS and MMS"
     STEP_WHY = (
         "Messaging 2.0 needs SMS switched on for the location over HTTP, and MMS for pictures "
@@ -81,46 +78,9 @@ class FeaturesScreen(StepScreen):
         if sms_done and not self.steps_done():
             self.query_one("#next").label = "Enable MMS"  # type: ignore[attr-defined]
 
-    def apply_inputs(self) -> None:
-        self.ctx.inputs.toll_free = self.query_one("#toll-free", Switch).value
-        self.ctx.inputs.short_code = self.query_one("#short-code", Switch).value
-
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        if conn is None:
-            return []
-        location = self.ctx.data(StepId.LOCATION)
-        site_id = str(location.get("site_id") or "{subaccount}")
-        location_id = str(location.get("location_id") or "{location}")
-
-        def url(kind: str) -> str:
-            return self.ctx.public_url(
-                location_url(
-                    conn.dashboard_url,
-                    conn.account_id,
-                    site_id,
-                    location_id,
-                    "products",
-                    "messaging",
-                    "features",
-                    kind,
-                )
-            )
-
-        requests = []
-        if not self.ctx.is_done(StepId.SMS):
-            body = bwxml.sms_feature_xml(
-                toll_free=self.query_one("#toll-free", Switch).value,
-                short_code=self.query_one("#short-code", Switch).value,
-            )
-            requests.append(PlannedRequest("POST", url("sms"), body, "Enables SMS over HTTP."))
-        if not self.ctx.is_done(StepId.MMS):
-            requests.append(
-                PlannedRequest(
-                    "POST", url("mms"), bwxml.mms_feature_xml(), "Enables MMS (after SMS)."
-                )
-            )
-        return requests
+    def fill_inputs(self, inputs: SetupInputs) -> None:
+        inputs.toll_free = self.query_one("#toll-free", Switch).value
+        inputs.short_code = self.query_one("#short-code", Switch).value
 
     @on(Switch.Changed)
     def _switched(self, event: Switch.Changed) -> None:

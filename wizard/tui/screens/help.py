@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from wizard.steps import STEPS
+from wizard.engine.registry import STEP_BY_ID, STEP_PAGES
 
 KEYS = (
     ("Ctrl+N", "Next: run this step, or move on when it is done"),
@@ -52,8 +52,9 @@ def _steps_table() -> Table:
     table = Table(show_header=True, box=None, padding=(0, 2, 0, 0), expand=True)
     table.add_column("Step", style="bold", no_wrap=True)
     table.add_column("Why", ratio=1)
-    for info in STEPS:
-        table.add_row(info.title, info.why)
+    for page in STEP_PAGES:
+        why = " ".join(STEP_BY_ID[step].why for step in page.steps)
+        table.add_row(f"{page.number}. {page.title}", why)
     return table
 
 

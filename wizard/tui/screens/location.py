@@ -7,23 +7,21 @@ flag matters because numbers ordered for the sub-account land on its default loc
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static, Switch
 
-from wizard.bandwidth import xml as bwxml
-from wizard.steps import StepId
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.step import StepId
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import Name
 
 
 class LocationScreen(StepScreen):
     PAGE = "location"
-    STEPS: ClassVar = (StepId.LOCATION,)
     NEXT_LABEL = "Create location"
 
     def __init__(self) -> None:
@@ -66,7 +64,6 @@ class LocationScreen(StepScreen):
         self.after_typing(self._lookup)
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         site = self.ctx.data(StepId.SUBACCOUNT)
         self.query_one("#site-line", Static).update(
             f"In sub-account {site.get('site_id', '?')} ({site.get('site_name', '')})"
@@ -108,30 +105,12 @@ class LocationScreen(StepScreen):
             self.query_one("#next", Button).label = "Reuse location"
         note.display = existing is not None
 
-    def apply_inputs(self) -> None:
-        self.ctx.inputs.location_name = self.query_one("#location-name", Input).value.strip()
-        self.ctx.inputs.default_location = self.query_one("#default", Switch).value
+    def fill_inputs(self, inputs: SetupInputs) -> None:
+        inputs.location_name = self.query_one("#location-name", Input).value.strip()
+        inputs.default_location = self.query_one("#default", Switch).value
 
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        site_id = str(self.ctx.data(StepId.SUBACCOUNT).get("site_id") or "{subaccount}")
-        if conn is None:
-            return []
-        url = self.ctx.public_url(
-            dashboard_url(conn.dashboard_url, conn.account_id, "sites", site_id, "sippeers")
-        )
-        name = self.query_one("#location-name", Input).value.strip()
-        if self._current_existing() is not None:
-            return [PlannedRequest("GET", url, None, f"Finds “{name}” and reuses it.")]
-        body = bwxml.location_xml(name, self.query_one("#default", Switch).value)
-        return [
-            PlannedRequest(
-                "POST",
-                url,
-                body,
-                "The answer has no body: the new id is the last part of its Location header.",
-            )
-        ]
+    def found(self) -> dict[str, Any]:
+        return {"location": self._current_existing()}
 
     @on(Input.Changed, "#location-name")
     def _name_changed(self, event: Input.Changed) -> None:

@@ -8,19 +8,18 @@ step, which looks for an earlier attempt by CustomerOrderId before placing a new
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Static
 
-from wizard.bandwidth import xml as bwxml
-from wizard.steps import StepId
+from wizard.core.phone import display
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.step import StepId
 from wizard.tui.messages import ProgressChanged
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.order_timeline import format_number
-from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import AreaCode, Quantity
 
 SEARCH_DELAY = 0.35
@@ -56,7 +55,6 @@ def fit_buttons(screen: Any) -> None:
 
 class OrderScreen(StepScreen):
     PAGE = "order"
-    STEPS: ClassVar = (StepId.ORDER,)
     NEXT_LABEL = "Order numbers"
 
     def __init__(self) -> None:
@@ -192,7 +190,7 @@ class OrderScreen(StepScreen):
                 )
             else:
                 text = Text()
-                shown = [format_number(n) for n in self.available]
+                shown = [display(n) for n in self.available]
                 text.append("  " + "   ".join(shown))
                 if len(self.available) < quantity:
                     text.append(
@@ -223,10 +221,9 @@ class OrderScreen(StepScreen):
             and self._pending_search is None
         )
 
-    def apply_inputs(self) -> None:
+    def fill_inputs(self, inputs: SetupInputs) -> None:
         query = self._query()
-        if query is not None:
-            self.ctx.inputs.area_code, self.ctx.inputs.quantity = query
+        inputs.area_code, inputs.quantity = query if query is not None else ("", 1)
 
     def refresh_state(self) -> None:
         super().refresh_state()
@@ -247,38 +244,6 @@ class OrderScreen(StepScreen):
             )
             lines.append("  “Order again” sets this order aside and places a new one.")
         return lines
-
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        if conn is None:
-            return []
-        query = self._query()
-        area_code, quantity = query if query else ("{areaCode}", 1)
-        site_id = str(self.ctx.data(StepId.LOCATION).get("site_id") or "{siteId}")
-        location_id = str(self.ctx.data(StepId.LOCATION).get("location_id") or "{locationId}")
-        search_url = dashboard_url(conn.dashboard_url, conn.account_id, "availableNumbers")
-        order_url = dashboard_url(conn.dashboard_url, conn.account_id, "orders")
-        return [
-            PlannedRequest(
-                "GET",
-                self.ctx.public_url(f"{search_url}?areaCode={area_code}&quantity={quantity}"),
-                None,
-                "Searches first, so an area code without numbers fails before anything is ordered.",
-            ),
-            PlannedRequest(
-                "POST",
-                self.ctx.public_url(order_url),
-                bwxml.order_xml(
-                    site_id=site_id,
-                    location_id=location_id,
-                    area_code=str(area_code),
-                    quantity=int(quantity),
-                    customer_order_id="bw-wizard-…",
-                ),
-                "Places the order; CustomerOrderId lets the wizard find it again if the answer "
-                "is lost.",
-            ),
-        ]
 
     # -- events ------------------------------------------------------------------------------
 

@@ -8,18 +8,16 @@ stays on screen with what to do next: check again, or order again in another are
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button
 
-from wizard.steps import OrderPolled, OrderStatusChanged, StepDone, StepFailed, StepId
+from wizard.engine.events import OrderPolled, OrderStatusChanged, StepDone, StepFailed
+from wizard.engine.step import StepId
 from wizard.tui.messages import EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.order import fit_buttons, forget_order
 from wizard.tui.widgets.order_timeline import OrderTimeline
-from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 
 BAD_KINDS = frozenset({"order_failed", "order_backordered"})
 """StepFailed kinds after which checking again will not help: only a new order will."""
@@ -27,7 +25,6 @@ BAD_KINDS = frozenset({"order_failed", "order_backordered"})
 
 class OrderStatusScreen(StepScreen):
     PAGE = "order-status"
-    STEPS: ClassVar = (StepId.WAIT_ORDER,)
     NEXT_LABEL = "Check again"
     AUTO_ADVANCE = False
     """Stay: the finished timeline (and its numbers) is worth a look before sending."""
@@ -135,22 +132,6 @@ class OrderStatusScreen(StepScreen):
 
     def done_lines(self) -> list[str]:
         return []  # the timeline already says it, with the numbers
-
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        order_id = self.ctx.data(StepId.ORDER).get("order_id")
-        if conn is None or not order_id:
-            return []
-        url = dashboard_url(conn.dashboard_url, conn.account_id, "orders", str(order_id))
-        return [
-            PlannedRequest(
-                "GET",
-                self.ctx.public_url(url),
-                None,
-                "Asked again and again (0.5 s, then slower up to every 5 s) until the status is "
-                "final; PARTIAL and FAILED also answer 200, so the wizard reads the body.",
-            )
-        ]
 
     # -- engine events -----------------------------------------------------------------------
 

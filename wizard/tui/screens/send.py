@@ -10,7 +10,6 @@ ends in message-failed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -21,18 +20,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
-from wizard.bandwidth.errors import BandwidthError
-from wizard.callbacks import MessageTracker
-from wizard.message_errors import carrier_advice
-from wizard.steps import StepDone, StepError, StepId
-from wizard.tui.context import error_sentence
+from wizard.callbacks.error_codes import carrier_advice
+from wizard.callbacks.tracker import MessageTracker
+from wizard.core.errors import WizardError, sentence
+from wizard.core.phone import display, e164
+from wizard.engine.events import StepDone, StepFailed
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.step import StepId
 from wizard.tui.messages import CallbackArrived, EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.order import fit_buttons
 from wizard.tui.widgets.callback_log import CallbackLog
 from wizard.tui.widgets.composer import Composer
-from wizard.tui.widgets.order_timeline import format_number
-from wizard.tui.widgets.request_preview import PlannedRequest
 
 DEFAULT_TEXT = "Hello from bw-wizard: my first Bandwidth message."
 
@@ -69,7 +68,7 @@ class CarrierAdviceScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="advice-box"):
             yield Static(
-                f"Before sending from {format_number(self.from_number)}",
+                f"Before sending from {display(self.from_number)}",
                 id="advice-title",
                 markup=False,
             )
@@ -92,7 +91,6 @@ class CarrierAdviceScreen(ModalScreen[bool]):
 
 class SendScreen(StepScreen):
     PAGE = "send"
-    STEPS: ClassVar = (StepId.SEND,)
     NEXT_LABEL = "Send"
     AUTO_ADVANCE = False
 
@@ -169,9 +167,9 @@ class SendScreen(StepScreen):
                 log.tracker.record_sent(
                     message["id"], tuple(message.get("to") or ()), message.get("from") or "", ""
                 )
-        ours = set(self.ctx.data(StepId.WAIT_ORDER).get("numbers") or [])
-        ours |= {f"+1{n}" for n in ours if not str(n).startswith("+")}
-        for event in _receiver_history(self.ctx.receiver):
+        ours = {e164(str(n)) for n in self.ctx.data(StepId.WAIT_ORDER).get("numbers") or []}
+        receiver = self.ctx.receiver
+        for event in receiver.history if receiver is not None else ():
             if event.message_id in ids or (event.type == "message-received" and event.to in ours):
                 log.add_event(event)
         log.sync()
@@ -183,9 +181,9 @@ class SendScreen(StepScreen):
     def on_callback_arrived(self, message: CallbackArrived) -> None:
         log = self.callback_log
         log.add_event(message.event)
-        receiver = _receiver_core(self.ctx.receiver)
+        receiver = self.ctx.receiver
         if receiver is not None:
-            log.note_redeliveries(int(getattr(receiver, "duplicates_ignored", 0) or 0))
+            log.note_redeliveries(receiver.duplicates_ignored)
 
     def on_load(self) -> None:
         """Start where the typing starts: the destination, or the text once one is known."""
@@ -209,9 +207,10 @@ class SendScreen(StepScreen):
         next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
         fit_buttons(self)
 
-    def apply_inputs(self) -> None:
+    def fill_inputs(self, inputs: SetupInputs) -> None:
+        if not self.ui_ready:
+            return
         draft = self.composer.draft()
-        inputs = self.ctx.inputs
         inputs.message_from = draft.from_number
         inputs.message_to = tuple(draft.to)
         inputs.message_text = draft.text
@@ -222,40 +221,17 @@ class SendScreen(StepScreen):
     def done_lines(self) -> list[str]:
         return []
 
+    def found(self) -> dict[str, Any]:
+        conn = self.ctx.conn
+        if conn is not None and conn.generation == "guide":
+            return {"messaging_user": conn.messaging_user_id or "{userId}"}
+        return {}
+
     def auth_line(self) -> str:
         conn = self.ctx.conn
         if conn is not None and conn.generation == "guide":
             return "Authorization: Basic ••••:•••• (the messaging API token and secret)"
         return super().auth_line()
-
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        if conn is None or not self.ui_ready:
-            return []
-        user = conn.messaging_user_id if conn.generation == "guide" else conn.account_id
-        url = f"{conn.messaging_url.rstrip('/')}/users/{user or '{accountId}'}/messages"
-        draft = self.composer.draft()
-        body: dict[str, Any] = {
-            "applicationId": self.ctx.data(StepId.APPLICATION).get("application_id")
-            or "{applicationId}",
-            "to": list(draft.to) or ["{to}"],
-            "from": draft.from_number or "{from}",
-            "text": draft.text,
-        }
-        if draft.media:
-            body["media"] = list(draft.media)
-        if draft.tag:
-            body["tag"] = draft.tag
-        if draft.priority:
-            body["priority"] = draft.priority
-        return [
-            PlannedRequest(
-                "POST",
-                self.ctx.public_url(url),
-                json.dumps(body, indent=2, ensure_ascii=False),
-                "Answers 202 (queued); the callbacks below tell whether it arrived.",
-            )
-        ]
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -304,18 +280,18 @@ class SendScreen(StepScreen):
                 return
             with self.ctx.listening(sink):
                 await engine.run_step(StepId.SEND, inputs, reuse=False)
-        except BandwidthError as error:
-            # The engine's StepFailed shows the message and hint; the fields get their own.
-            if error.field_errors:
-                self.composer.show_field_errors(error.field_errors)
-        except StepError:
-            pass  # reported through StepFailed
+        except WizardError:
+            pass  # reported through StepFailed (step_failed puts field errors under fields)
         except Exception as error:  # never a traceback in front of a user
             self.show_error(
-                error_sentence(error), "Check the inputs and try again.", retry=self.send
+                sentence(error), "Check the inputs and try again.", retry=self.send
             )
         finally:
             self._set_running(False)
+
+    def step_failed(self, event: StepFailed) -> None:
+        if event.field_errors:
+            self.composer.show_field_errors(event.field_errors)
 
     def step_done(self, event: StepDone) -> None:
         if event.step is not StepId.SEND:
@@ -351,17 +327,3 @@ class SendScreen(StepScreen):
         if numbers != self.composer.numbers:
             self.composer.set_numbers(numbers, self.ctx.inputs.message_from)
         self.callback_log.sync()
-
-
-def _receiver_core(receiver: Any) -> Any:
-    """The CallbackReceiver behind whatever the context holds (a CallbackServer or the
-    receiver itself)."""
-    if receiver is None:
-        return None
-    return getattr(receiver, "receiver", receiver)
-
-
-def _receiver_history(receiver: Any) -> tuple[Any, ...]:
-    core = _receiver_core(receiver)
-    history = getattr(core, "history", ()) if core is not None else ()
-    return tuple(history or ())

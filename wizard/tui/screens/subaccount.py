@@ -6,7 +6,7 @@ first means the user picks by name instead of copying an id from the Dashboard.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -15,10 +15,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.bandwidth import xml as bwxml
-from wizard.steps import StepId
+from wizard.engine.inputs import SetupInputs
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.request_preview import PlannedRequest, dashboard_url
 from wizard.tui.widgets.validators import Required, SiteName, StateCode, Zip
 
 NEW = "__new__"
@@ -35,7 +33,6 @@ ADDRESS_FIELDS: tuple[tuple[str, str, list[Any], str], ...] = (
 
 class SubaccountScreen(StepScreen):
     PAGE = "subaccount"
-    STEPS: ClassVar = (StepId.SUBACCOUNT,)
     NEXT_LABEL = "Use this sub-account"
 
     def __init__(self) -> None:
@@ -122,17 +119,15 @@ class SubaccountScreen(StepScreen):
         values["AddressType"] = "Service"
         return values
 
-    def apply_inputs(self) -> None:
+    def fill_inputs(self, inputs: SetupInputs) -> None:
         choice = self.choice()
-        self._create: tuple[str, dict[str, str]] | None = None
         if choice == NEW:
-            name = self.query_one("#new-site-name", Input).value.strip()
-            self.ctx.inputs.site_id = None
-            self.ctx.inputs.new_site_name = name
-            self._create = (name, self.address())
-        else:
-            self.ctx.inputs.site_id = choice
-            self.ctx.inputs.new_site_name = None
+            inputs.site_id = None
+            inputs.new_site_name = self.query_one("#new-site-name", Input).value.strip()
+            inputs.new_site_address = self.address()
+        elif choice is not None:
+            inputs.site_id = choice
+            inputs.new_site_name = None
 
     async def before_steps(self) -> None:
         """Create the new sub-account with its address (the engine's step then records it).
@@ -153,31 +148,6 @@ class SubaccountScreen(StepScreen):
         self.ctx.inputs.new_site_name = None
         self._create = None
 
-    def planned_requests(self) -> list[PlannedRequest]:
-        conn = self.ctx.conn
-        if conn is None:
-            return []
-        url = self.ctx.public_url(dashboard_url(conn.dashboard_url, conn.account_id, "sites"))
-        if self.choice() == NEW:
-            name = self.query_one("#new-site-name", Input).value.strip() or "bw-wizard"
-            return [
-                PlannedRequest(
-                    "POST",
-                    url,
-                    bwxml.site_xml(name, address=self.address()),
-                    "Creates the sub-account (the wizard first checks no sub-account has this "
-                    "name).",
-                )
-            ]
-        return [
-            PlannedRequest(
-                "GET",
-                url,
-                None,
-                "Lists the sub-accounts to confirm the choice; nothing is created.",
-            )
-        ]
-
     @on(OptionList.OptionHighlighted, "#sites")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -192,6 +162,5 @@ class SubaccountScreen(StepScreen):
             self.action_next()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         if not self.loaded and not self.steps_done():
             self.load_sites()

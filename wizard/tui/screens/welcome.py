@@ -18,7 +18,7 @@ from textual.events import Click
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
-from wizard.steps import ORDER_OF_STEPS, STEP_INFO, STEPS
+from wizard.engine.registry import PAGE_OF_STEP, STEP_PAGES
 from wizard.tui.messages import ProgressChanged
 from wizard.tui.screens.base import StepScreen
 
@@ -47,12 +47,12 @@ PREREQUISITES: tuple[tuple[str, str], ...] = (
 
 
 def plan_table() -> Table:
-    """The steps in two columns, numbered: short enough for 80 columns, one step per cell."""
+    """The steps in two columns, numbered as the headings and the sidebar number them."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column(ratio=1)
     table.add_column(ratio=1)
-    half = (len(STEPS) + 1) // 2
-    numbered = [f"{index}. {info.title}" for index, info in enumerate(STEPS, start=1)]
+    half = (len(STEP_PAGES) + 1) // 2
+    numbered = [f"{page.number}. {page.title}" for page in STEP_PAGES]
     for left, right in zip(numbered[:half], [*numbered[half:], ""], strict=False):
         table.add_row(left, right)
     return table
@@ -169,7 +169,7 @@ class WelcomeScreen(StepScreen):
             resume.update(waiting)
             start_over.display = False
             return
-        done = [step for step in ORDER_OF_STEPS if ctx.is_done(step)]
+        done = [page for page in STEP_PAGES if all(ctx.is_done(step) for step in page.steps)]
         lines: list[str] = []
         if ctx.sandbox:
             lines.append(
@@ -181,9 +181,9 @@ class WelcomeScreen(StepScreen):
         if ctx.resume_error:
             lines.append(f"Saved progress could not be checked: {ctx.resume_error}")
         if done and ctx.resume_at is not None:
-            title = STEP_INFO[ctx.resume_at].title
+            title = PAGE_OF_STEP[ctx.resume_at].title
             lines.append(
-                f"{len(done)} of {len(ORDER_OF_STEPS)} steps are done (see the sidebar). "
+                f"{len(done)} of {len(STEP_PAGES)} steps are done (see the sidebar). "
                 f"Next up: {title}."
             )
             next_button.label = f"Resume: {title}"
@@ -227,8 +227,8 @@ class WelcomeScreen(StepScreen):
         if ctx.engine is None or (ctx.resume_at is None and not ctx.done):
             self.wizard.goto("credentials")
             return
-        target = ctx.resume_at or ORDER_OF_STEPS[-1]
-        self.wizard.goto(self.wizard.page_for_step(target))
+        page = PAGE_OF_STEP[ctx.resume_at] if ctx.resume_at else STEP_PAGES[-1]
+        self.wizard.goto(page.key)
 
     @on(Button.Pressed, "#start-over")
     def _start_over_pressed(self, event: Button.Pressed) -> None:

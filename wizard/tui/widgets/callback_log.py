@@ -25,8 +25,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from wizard.callbacks import CallbackEvent, MessageTimeline, MessageTracker, TimelineEntry
-from wizard.tui.widgets.order_timeline import format_number
+from wizard.callbacks.event import CallbackEvent
+from wizard.callbacks.tracker import MessageTimeline, MessageTracker, TimelineEntry
+from wizard.core.phone import display
 
 OUTCOME_STYLE = {
     "delivered": "green",
@@ -45,12 +46,7 @@ EMPTY_TEXT = (
 
 
 def _shown_number(number: str | None) -> str:
-    if not number:
-        return "?"
-    digits = re.sub(r"\D", "", number)
-    if len(digits) == 11 and digits.startswith("1"):
-        return format_number(number)
-    return number
+    return display(number) if number else "?"
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")

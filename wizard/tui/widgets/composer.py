@@ -21,17 +21,17 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Label, Select, Static, TextArea
 
-from wizard.compose import (
+from wizard.core.phone import display, e164
+from wizard.core.sms import segment_info
+from wizard.engine.validation import (
     MAX_DESTINATIONS,
     MAX_TAG,
     MAX_TEXT,
     PRIORITIES,
     parse_destinations,
     parse_media_urls,
-    segment_info,
     text_problem,
 )
-from wizard.tui.widgets.order_timeline import format_number
 from wizard.tui.widgets.validators import Destinations
 
 
@@ -145,10 +145,10 @@ class Composer(Vertical):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        options = [(format_number(n), _e164(n)) for n in self._numbers]
+        options = [(display(n), e164(n)) for n in self._numbers]
         wanted = self._initial["from"]
         values = [value for _, value in options]
-        initial = _e164(wanted) if wanted and _e164(wanted) in values else None
+        initial = e164(wanted) if wanted and e164(wanted) in values else None
         from_select: Select[str] = Select(
             options,
             prompt="no ordered numbers yet",
@@ -248,11 +248,11 @@ class Composer(Vertical):
         """Offer these numbers as senders (the order's completed numbers)."""
         self._numbers = [n for n in numbers if n]
         select: Select[str] = self.query_one("#from", Select)
-        options = [(format_number(n), _e164(n)) for n in self._numbers]
+        options = [(display(n), e164(n)) for n in self._numbers]
         select.set_options(options)
         values = [value for _, value in options]
-        if selected and _e164(selected) in values:
-            select.value = _e164(selected)
+        if selected and e164(selected) in values:
+            select.value = e164(selected)
         elif values:
             select.value = values[0]
 
@@ -400,13 +400,3 @@ class Composer(Vertical):
         name = event.select.id or ""
         if self._api_errors.pop(name, None) is not None:
             self._show_problem(name)
-
-
-def _e164(number: str) -> str:
-    """Dashboard numbers are 10 digits; the messaging API wants +1 in front."""
-    digits = re.sub(r"\D", "", number or "")
-    if len(digits) == 10:
-        return f"+1{digits}"
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"+{digits}"
-    return number

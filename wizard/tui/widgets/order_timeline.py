@@ -10,7 +10,6 @@ feed it fixed elapsed times and render the same picture every run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +17,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
+
+from wizard.core.phone import display
 
 FINAL_STATUSES = ("COMPLETE", "PARTIAL", "FAILED", "BACKORDERED")
 """Statuses after which the engine stops polling."""
@@ -60,16 +61,6 @@ NEXT_STEP: dict[str, str] = {
 _STAGE_WIDTH = 12
 _ROW_WIDTH = 4 + _STAGE_WIDTH + 10
 """Icon, status and elapsed time: what a timeline row needs before its explanation."""
-
-
-def format_number(number: str) -> str:
-    """A Dashboard number (9195551234) as +1 919-555-1234; anything else unchanged."""
-    digits = re.sub(r"\D", "", number or "")
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) == 10:
-        return f"+1 {digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return number
 
 
 def format_elapsed(seconds: float) -> str:
@@ -345,14 +336,14 @@ class OrderTimeline(Vertical):
         if self.completed:
             text.append("Numbers ready", style="bold")
             text.append(f" ({len(self.completed)})\n")
-            text.append("\n".join(f"  ✓ {format_number(n)}" for n in self.completed))
+            text.append("\n".join(f"  ✓ {display(n)}" for n in self.completed))
         if self.failed_numbers:
             if self.completed:
                 text.append("\n")
             text.append("Numbers that failed", style="bold")
             text.append(f" ({len(self.failed_numbers)})\n")
             text.append(
-                "\n".join(f"  ✗ {format_number(n)}" for n in self.failed_numbers), style="red"
+                "\n".join(f"  ✗ {display(n)}" for n in self.failed_numbers), style="red"
             )
         return text
 

@@ -1,34 +1,22 @@
 """The request preview: method, URL and body a step WILL send, so users learn the API as the
 guide teaches it.
 
-Bodies come from the same builders the clients use (wizard.bandwidth.xml), so the preview cannot
-drift from what is sent. Every ``<Password>`` is masked before anything is rendered, and the
-Authorization line names the user only. In sandbox mode URLs are shown with Bandwidth's host
-(``WizardContext.public_url``): that is what the guide shows, and it keeps snapshots free of the
-sandbox's random port.
+The requests come from the steps themselves (``Step.planned_requests``), built with the same
+builders the clients use, so the preview cannot drift from what is sent; the steps mask every
+password before a request is planned, and the Authorization line names the user only. In sandbox
+mode URLs are shown with Bandwidth's host (``Session.public_url``): that is what the guide shows,
+and it keeps snapshots free of the sandbox's random port.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from urllib.parse import quote
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Collapsible, Static
 
-
-@dataclass(frozen=True)
-class PlannedRequest:
-    """One request a step is about to send (or would send)."""
-
-    method: str
-    url: str
-    body: str | None = None
-    """Already masked (``bwxml.mask_passwords``) by whoever built it."""
-    note: str = ""
-    """One line of context: why this request, or what the wizard does instead."""
+from wizard.engine.plan import PlannedRequest
 
 
 def pretty_xml(body: str) -> str:
@@ -44,33 +32,6 @@ def pretty_xml(body: str) -> str:
     if lines and lines[0].startswith("<?xml"):
         lines = lines[1:]
     return "\n".join(lines)
-
-
-def _seg(value: str) -> str:
-    """A path segment quoted as the client does; a "{placeholder}" (not known yet) stays."""
-    text = str(value)
-    if text.startswith("{") and text.endswith("}"):
-        return text
-    return quote(text, safe="")
-
-
-def dashboard_url(base: str, account_id: str, *parts: str) -> str:
-    """The Dashboard URL the client builds: ``{base}/accounts/{a}/...`` (segments quoted)."""
-    path = "/".join(["accounts", _seg(account_id or "{accountId}"), *parts])
-    return f"{base.rstrip('/')}/{path}"
-
-
-def location_url(base: str, account_id: str, site_id: str, location_id: str, *parts: str) -> str:
-    return dashboard_url(
-        base, account_id, "sites", _seg(site_id), "sippeers", _seg(location_id), *parts
-    )
-
-
-def masked(body: str | None) -> str | None:
-    """Every <Password> masked; used on every body before it reaches a widget."""
-    from wizard.bandwidth import xml as bwxml  # xmltodict: not for the first screen
-
-    return bwxml.mask_passwords(body) if body else body
 
 
 def render_requests(requests: Sequence[PlannedRequest], auth_line: str = "") -> RenderableType:
@@ -89,7 +50,7 @@ def render_requests(requests: Sequence[PlannedRequest], auth_line: str = "") -> 
         if auth_line and request.method:
             parts.append(Text(auth_line, style="dim"))
         if request.body:
-            parts.append(Text(pretty_xml(masked(request.body) or ""), style="green"))
+            parts.append(Text(pretty_xml(request.body), style="green"))
     if not parts:
         parts.append(Text("Nothing is sent on this step.", style="dim"))
     return Group(*parts)

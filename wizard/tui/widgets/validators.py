@@ -14,12 +14,8 @@ from urllib.parse import urlsplit
 
 from textual.validation import ValidationResult, Validator
 
-from wizard.compose import (
-    MAX_DESTINATIONS,
-    normalize_e164,
-    parse_destinations,
-    text_problem,
-)
+from wizard.core.phone import normalize_e164
+from wizard.engine.validation import MAX_DESTINATIONS, parse_destinations, text_problem
 
 MAX_QUANTITY = 50
 """Numbers per order the wizard accepts: enough to try things, small enough not to surprise a

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from wizard.core.errors import Kind, WizardError
+
 if TYPE_CHECKING:
     # keyring (and D-Bus under it) loads on the first secret actually read or written: the
     # sandbox never touches it, and an env var beats it, so start-up does not pay for it.
@@ -89,12 +91,11 @@ _SECRET_SERVICE_DAEMONS = {
 """/proc/PID/comm of the process owning org.freedesktop.secrets -> the name people know."""
 
 
-class KeyringUnavailable(Exception):
+class KeyringUnavailable(WizardError):
     """No usable keyring: the message says why and what to do, and never contains a secret."""
 
-    def __init__(self, explanation: str) -> None:
-        super().__init__(explanation)
-        self.explanation = explanation
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind=Kind.AUTH)
 
 
 @dataclass(frozen=True)

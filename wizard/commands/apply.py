@@ -21,23 +21,6 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK = 0
-EXIT_GENERAL = 1
-EXIT_AUTH = 2
-EXIT_NOT_FOUND = 3
-EXIT_CONFLICT = 4
-EXIT_TIMEOUT = 5
-EXIT_RATE_LIMITED = 7
-
-KIND_EXIT_CODES: dict[str, int] = {
-    "auth": EXIT_AUTH,
-    "not_found": EXIT_NOT_FOUND,
-    "conflict": EXIT_CONFLICT,
-    "order_backordered": EXIT_CONFLICT,
-    "timeout": EXIT_TIMEOUT,
-    "rate_limited": EXIT_RATE_LIMITED,
-}
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -86,9 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from wizard.headless_run import HeadlessRun
+    from wizard.commands.apply_run import ApplyRun
 
-    runner = HeadlessRun(args)
+    runner = ApplyRun(args)
     try:
         return asyncio.run(runner.main())
     except KeyboardInterrupt:
@@ -97,7 +80,3 @@ def run(args: argparse.Namespace) -> int:
             "Interrupted; progress is saved, run the same command again to resume.", file=sys.stderr
         )
         return 130
-
-
-def exit_code_for(kind: str | None) -> int:
-    return KIND_EXIT_CODES.get(kind or "", EXIT_GENERAL)

@@ -15,18 +15,18 @@ under a key that looks like one.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from wizard.paths import atomic_write, state_dir
-from wizard.settings import looks_like_secret_key
+from wizard.core.errors import WizardError
+from wizard.core.safe import secret_key_path
+from wizard.storage.paths import atomic_write, state_dir
 
 FORMAT_NAME = "bw-wizard-progress"
 FORMAT_VERSION = 1
@@ -34,8 +34,8 @@ FORMAT_VERSION = 1
 misreading it."""
 
 STATUSES = ("done", "failed", "pending")
-"""pending: something was saved before a create was sent (the order's CustomerOrderId), so a rerun
-can look for it instead of creating it twice."""
+"""What a record may say. Only "done" is written now; the others are still read, so a file an
+earlier version wrote loads."""
 
 START_OVER_HINT = (
     "To start over, run `bw-wizard apply --start-over` or choose “Start over” on the Welcome "
@@ -45,7 +45,7 @@ START_OVER_HINT = (
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class ProgressError(Exception):
+class ProgressError(WizardError):
     """Saved progress cannot be read or written; the message is plain and safe to show."""
 
 
@@ -57,7 +57,8 @@ class ProgressCorrupt(ProgressError):
         self.reason = reason
         super().__init__(
             f"The saved progress in {path} cannot be used: {reason}. The file was left as it "
-            f"is. {START_OVER_HINT}"
+            "is.",
+            START_OVER_HINT,
         )
 
 
@@ -86,7 +87,8 @@ class ProgressForeign(ProgressError):
             )
         super().__init__(
             f"The saved progress in {path} belongs to {what}, so none of it was used. The file "
-            f"was left as it is. {START_OVER_HINT}"
+            "was left as it is.",
+            START_OVER_HINT,
         )
 
 
@@ -99,7 +101,7 @@ class StepRecord:
     """What one step left behind."""
 
     status: str
-    """"done", "failed" or "pending" (see STATUSES)."""
+    """One of STATUSES."""
     data: dict[str, Any] = field(default_factory=dict)
     """Ids and facts the later steps and a rerun need (application_id, order_id, numbers...)."""
     finished_at: str | None = None
@@ -122,78 +124,29 @@ class Progress:
     updated_at: str
     steps: dict[str, StepRecord] = field(default_factory=dict)
     version: int = FORMAT_VERSION
+    directory: Path | None = field(default=None, compare=False)
+    """Where the file lives: the state dir, or a sandbox session's own temp dir."""
 
     @property
     def path(self) -> Path:
-        return progress_path(self.profile)
-
-    # -- reading ---------------------------------------------------------------------------
+        return progress_path(self.profile, self.directory)
 
     def step(self, step_id: Any) -> StepRecord | None:
         return self.steps.get(_key(step_id))
 
-    def status(self, step_id: Any) -> str | None:
-        record = self.step(step_id)
-        return record.status if record else None
-
-    def is_done(self, step_id: Any) -> bool:
-        return self.status(step_id) == "done"
-
-    def data(self, step_id: Any) -> dict[str, Any]:
-        """A copy of what the step recorded ({} when nothing was)."""
-        record = self.step(step_id)
-        return dict(record.data) if record else {}
-
-    def value(self, step_id: Any, key: str, default: Any = None) -> Any:
-        record = self.step(step_id)
-        return record.data.get(key, default) if record else default
-
-    def done_steps(self) -> list[str]:
-        return [key for key, record in self.steps.items() if record.status == "done"]
-
-    def first_not_done(self, order: Iterable[Any]) -> str | None:
-        """The first step of `order` not recorded as done, or None when all are."""
-        for step_id in order:
-            if not self.is_done(step_id):
-                return _key(step_id)
-        return None
-
-    # -- recording -------------------------------------------------------------------------
-
-    def mark_done(self, step_id: Any, data: Mapping[str, Any] | None = None) -> StepRecord:
-        return self._put(step_id, "done", dict(data or {}), None)
-
-    def mark_pending(self, step_id: Any, data: Mapping[str, Any]) -> StepRecord:
-        return self._put(step_id, "pending", dict(data), None)
-
-    def mark_failed(
-        self, step_id: Any, message: str, data: Mapping[str, Any] | None = None
-    ) -> StepRecord:
-        """A failure keeps what the step had recorded (a pending order reference must survive
-        a failed attempt, or the next attempt could order twice)."""
-        previous = self.data(step_id)
-        return self._put(step_id, "failed", {**previous, **(data or {})}, message)
-
-    def forget(self, step_id: Any) -> None:
-        self.steps.pop(_key(step_id), None)
-
-    def _put(
-        self, step_id: Any, status: str, data: dict[str, Any], message: str | None
-    ) -> StepRecord:
-        _refuse_secrets(data, f"step '{_key(step_id)}'")
-        record = StepRecord(status, data, _now(), message)
-        self.steps[_key(step_id)] = record
-        return record
-
-    # -- the engine's ProgressBook interface (wizard.steps) --------------------------------
-
     def get(self, step_id: Any) -> Mapping[str, Any] | None:
-        """What the step recorded, whatever its status; None when nothing was."""
+        """What the step recorded; None when nothing was."""
         record = self.step(step_id)
         return dict(record.data) if record and record.data else None
 
     def record(self, step_id: Any, data: Mapping[str, Any]) -> None:
-        self.mark_done(step_id, data)
+        """Note what a step created or found (refusing anything that looks like a secret)."""
+        values = dict(data)
+        _refuse_secrets(values, f"step '{_key(step_id)}'")
+        self.steps[_key(step_id)] = StepRecord("done", values, _now())
+
+    def forget(self, step_id: Any) -> None:
+        self.steps.pop(_key(step_id), None)
 
 
 class SavedProgressBook:
@@ -219,19 +172,21 @@ class SavedProgressBook:
 # Files
 
 
-def progress_path(profile: str) -> Path:
-    """state_dir()/progress-{profile}.json; profile is "sandbox" or the account id."""
+def progress_path(profile: str, directory: Path | None = None) -> Path:
+    """{directory or state_dir()}/progress-{profile}.json (profile: "sandbox" or the account)."""
     if not isinstance(profile, str) or not _PROFILE.match(profile):
         raise ValueError(
             f"{profile!r} cannot name a progress file: use letters, digits, '.', '_' or '-'."
         )
-    return state_dir() / f"progress-{profile}.json"
+    return (directory or state_dir()) / f"progress-{profile}.json"
 
 
-def new_progress(profile: str, account_id: str, dashboard_url: str) -> Progress:
+def new_progress(
+    profile: str, account_id: str, dashboard_url: str, directory: Path | None = None
+) -> Progress:
     now = _now()
     progress_path(profile)  # validates the profile now rather than at the first save
-    return Progress(profile, account_id, dashboard_url, now, now)
+    return Progress(profile, account_id, dashboard_url, now, now, directory=directory)
 
 
 def load_progress(profile: str, account_id: str, dashboard_url: str) -> Progress:
@@ -267,7 +222,7 @@ def save_progress(progress: Progress) -> Path:
     """
     for key, record in progress.steps.items():
         _refuse_secrets(record.data, f"step '{key}'")
-    path = progress_path(progress.profile)
+    path = progress.path
     progress.updated_at = _now()
     document = {
         "format": FORMAT_NAME,
@@ -443,43 +398,10 @@ def _normal_url(url: str) -> str:
 
 
 def _refuse_secrets(data: Any, where: str) -> None:
-    name = _secret_path(data)
+    name = secret_key_path(data)
     if name is not None:
         raise SecretInProgress(
             f"Refusing to save progress: {where} has a value under '{name}', which looks "
             "like a secret. Secrets belong in the OS keyring or BW_... environment "
             "variables, never in the progress file."
         )
-
-
-_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
-"""Values with nothing under them: skipped before the (slower) ABC checks below."""
-
-
-def _secret_path(data: Any) -> str | None:
-    """Where a secret-looking key sits in `data` ("a.[0].token"), or None.
-
-    The whole document is checked before every save (the file is rewritten after every
-    step), so the walk builds a name only for the key it refuses and remembers which key
-    names look secret.
-    """
-    if type(data) in _LEAF_TYPES:
-        return None
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            if isinstance(key, str) and _looks_secret(key):
-                return key
-            inner = _secret_path(value)
-            if inner is not None:
-                return f"{key}.{inner}"
-    elif isinstance(data, list | tuple):
-        for index, value in enumerate(data):
-            inner = _secret_path(value)
-            if inner is not None:
-                return f"[{index}].{inner}"
-    return None
-
-
-@functools.lru_cache(maxsize=1024)
-def _looks_secret(key: str) -> bool:
-    return looks_like_secret_key(key)

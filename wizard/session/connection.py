@@ -1,7 +1,7 @@
 """Turns settings and secrets into ready clients and an engine.
 
-The screens and `apply` both need "the clients for these settings"; building them in one place
-keeps the two API generations (today's and the guide's catapult form) wired the same way
+The screens and the commands all need "the clients for these settings"; building them in one
+place keeps the two API generations (today's and the guide's catapult form) wired the same way
 everywhere.
 """
 
@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from wizard.steps import Engine, EventSink, ProgressBook
+from wizard.core.errors import Kind, WizardError
+from wizard.engine.book import ProgressBook
+from wizard.engine.events import EventSink
+from wizard.engine.runner import Engine
 
 if TYPE_CHECKING:
     # The clients pull in httpx and the XML codec: loaded when clients are built, not when the
@@ -33,13 +36,16 @@ class Secrets:
     callback_password: str | None = field(default=None, repr=False)
 
 
-class MissingCredentials(Exception):
+class MissingCredentials(WizardError):
     """A credential the chosen settings need is not set; the message says which and where."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message, hint, kind=Kind.AUTH)
 
 
 @dataclass(frozen=True)
 class ConnectionSettings:
-    """The non-secret facts needed to talk to Bandwidth (a subset of `wizard.settings.Settings`)."""
+    """The non-secret facts needed to talk to Bandwidth (a subset of the stored Settings)."""
 
     account_id: str
     generation: str = "current"

@@ -73,24 +73,26 @@ async def _serve(args: argparse.Namespace, user: str | None, password: str | Non
     import signal
     from pathlib import Path
 
-    from wizard.callbacks import CallbackReceiver, CallbackServer, CallbackServerError
-    from wizard.tunnel import find_public_url
+    from wizard.callbacks.receiver import CallbackReceiver
+    from wizard.callbacks.tunnel import find_public_url
+    from wizard.session.serve import AppServer, ServeError
+    from wizard.storage.paths import data_dir
 
     try:
         receiver = CallbackReceiver(
             path=args.path,
             username=user,
             password=password,
-            log_path=Path(args.log).expanduser() if args.log else None,
+            log_path=Path(args.log).expanduser() if args.log else data_dir() / "callbacks.jsonl",
             on_event=lambda event: _say(event.summary()),
         )
     except (OSError, ValueError) as error:
         _error(f"Cannot open the callback log: {error}.")
         return 1
-    server = CallbackServer(receiver, host=args.host, port=args.port)
+    server = AppServer(receiver, host=args.host, port=args.port, what="The callback receiver")
     try:
         await server.start()
-    except CallbackServerError as error:
+    except ServeError as error:
         _error(str(error))
         return 1
 
@@ -109,7 +111,7 @@ async def _serve(args: argparse.Namespace, user: str | None, password: str | Non
         if user
         else "no auth: events are marked unauthenticated"
     )
-    _say(f"Listening for Bandwidth callbacks on {server.url} ({auth})")
+    _say(f"Listening for Bandwidth callbacks on {server.url_for(receiver.path)} ({auth})")
     _say(f"Events are saved to {receiver.log_path}")
     if receiver.restored_count:
         _say(f"{receiver.restored_count} earlier events read back from the log")
@@ -122,6 +124,7 @@ async def _serve(args: argparse.Namespace, user: str | None, password: str | Non
         for signum in installed:
             loop.remove_signal_handler(signum)
         await server.stop()
+        receiver.close()
     if receiver.last_error:
         _error(receiver.last_error)
     _say("Stopped.")

@@ -1,103 +1,98 @@
-"""WizardContext: the one object every screen shares.
+"""Session: everything one run of the wizard or of a command needs, started one way.
 
-Screens come and go (and are rebuilt when the user walks back), but what the wizard knows must
-not: the connection, the secrets, the engine, what the user typed and what each step recorded.
-Holding all of it in one object passed to the App keeps screens stateless about the account and
-lets tests build a context by hand (sandbox thread, seeded progress) without going through the
-command line.
+The screens and `apply` used to start up separately and drifted apart. Here both get the same
+object: the connection and its secrets, saved progress, the engine, the in-process sandbox and the
+callback receiver, built by `Session.for_sandbox()` or `Session.for_account()` and started by
+`await session.start()` in the caller's event loop.
 
-Public API (stable; part B's screens use it). Reach it from a screen as ``self.ctx``:
+Sandbox sessions keep nothing between runs (a new sandbox starts from its seed, so old ids would
+mean nothing): their progress file and callback log live in a temporary directory of their own,
+removed when the session closes, on SIGTERM/SIGHUP, or, after a crash, by the next session.
+Account sessions read `settings.toml`, the keyring (or BW_... variables) and the account's
+progress file.
 
-- ``ctx.sandbox`` (bool): running against the sandbox; nothing is saved to the keyring or to
-  the settings file, and progress lives in memory.
-- ``ctx.conn`` (ConnectionSettings | None), ``ctx.secrets`` (Secrets; never render it).
-- ``ctx.store`` (CredentialStore | None), ``ctx.settings`` (wizard.settings object or None).
-- ``ctx.progress`` (steps.ProgressBook), ``ctx.inputs`` (steps.SetupInputs, edited by screens).
-- ``ctx.engine`` (Engine | None): set by ``await ctx.connect(conn, secrets)``, i.e. once the
-  Credentials step verified the credentials (or saved ones were found at start-up).
-- ``ctx.done`` (dict StepId -> recorded data): the steps known to be done; ``ctx.is_done(step)``,
-  ``ctx.data(step)`` (the recorded mapping or {}), ``ctx.resume_at`` (first unfinished step).
-- Engine events: ``ctx.add_listener(sink)`` / ``ctx.remove_listener(sink)`` or
-  ``with ctx.listening(sink): ...``; every engine event goes to every listener, after the
-  context recorded StepDone data in ``ctx.done``.
-- Callbacks (part B): ``ctx.receiver`` (the running wizard.callbacks.CallbackServer, whose
-  ``.receiver`` is the CallbackReceiver; None when none runs), ``ctx.receiver_url``
-  (its local callback URL), ``ctx.tracker`` (a message tracker part B may set),
-  ``ctx.add_callback_listener(fn)`` / ``ctx.remove_callback_listener(fn)``;
-  ``ctx.on_callback(event)`` is what the receiver calls for each event.
-- ``ctx.receiver_error`` (why no receiver runs), ``await ctx.use_callback_credentials(user,
-  password)`` (restart the receiver with the credentials the application got).
-- ``ctx.save_settings(**changes)`` (non-secret settings; no-op in sandbox mode),
-  ``ctx.open_progress_for(conn)`` (the account's saved progress), ``ctx.start_over()``.
-- ``ctx.public_url(url)``: the URL as the guide writes it (the sandbox's random loopback base is
-  replaced by Bandwidth's host), for previews that must look the same on every run.
-- ``await ctx.start()`` / ``await ctx.aclose()``: run by the App in its own event loop.
+Screens keep the session while they come and go (a screen is rebuilt when the user walks back),
+so what the user typed (`inputs`) and what each step recorded (`done`) live here too.
 """
 
 from __future__ import annotations
 
 import contextlib
-import tempfile
+import dataclasses
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from wizard.bandwidth.hosts import CURRENT_HOSTS, GUIDE_HOSTS
-from wizard.connect import Clients, ConnectionSettings, MissingCredentials, Secrets, build_engine
-from wizard.steps import (
-    ORDER_OF_STEPS,
-    Engine,
-    Event,
-    EventSink,
-    MemoryProgress,
-    ProgressBook,
-    SetupInputs,
-    StepDone,
-    StepId,
+from wizard.core.errors import WizardError, sentence
+from wizard.engine.book import MemoryProgress, ProgressBook
+from wizard.engine.events import Event, EventSink, StepDone
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.registry import ORDER_OF_STEPS
+from wizard.engine.runner import Engine
+from wizard.engine.step import StepId
+from wizard.session.connection import (
+    Clients,
+    ConnectionSettings,
+    MissingCredentials,
+    Secrets,
+    build_engine,
+    dashboard_auth,
+    messaging_auth,
 )
+from wizard.session.workdir import SandboxWorkDir
 
 CallbackListener = Callable[[Any], None]
 
+SANDBOX_PROFILE = "sandbox"
+"""The progress profile (and fingerprint) of sandbox sessions: their port changes every run."""
+DEFAULT_CALLBACK_USER = "bw-wizard"
+
 
 @dataclass(eq=False)
-class WizardContext:
-    """Everything the screens share for one run of the wizard."""
+class Session:
+    """Everything a run shares. Build it with `for_sandbox()` or `for_account()`."""
 
     sandbox: bool = False
-    """True with --sandbox (or in tests against the sandbox): the identity is public demo data,
-    so nothing is written to the keyring or the settings file."""
+    """True against the sandbox: the identity is public demo data, nothing goes to the keyring
+    or the settings file, and progress lives in the session's own directory."""
     conn: ConnectionSettings | None = None
     """Non-secret connection facts; None until known (first run without settings)."""
     secrets: Secrets = field(default_factory=Secrets, repr=False)
     """Secrets held in memory; never rendered, logged or written anywhere but the keyring."""
     progress: ProgressBook = field(default_factory=MemoryProgress)
-    """What each step recorded; persistent (wizard.progress) outside the sandbox."""
+    """What each step recorded; a file-backed book outside tests."""
     inputs: SetupInputs = field(default_factory=SetupInputs)
-    """What the user chose on the screens; the engine reads it when a step runs."""
+    """What the user chose (screens) or the config said (`apply`); the engine reads it."""
     settings: Any = None
-    """The wizard.settings object the connection came from, if any (saved after Verify)."""
+    """The wizard.storage.settings.Settings the connection came from, if any."""
     store: Any = None
-    """The wizard.credentials.CredentialStore, or None in sandbox mode."""
+    """The wizard.storage.credentials.CredentialStore, or None in sandbox mode."""
     start_sandbox: bool = False
-    """`start()` starts an in-process SandboxSession (what `bw-wizard --sandbox` does)."""
+    """`start()` starts an in-process sandbox (what `--sandbox` does)."""
     sandbox_options: dict[str, Any] = field(default_factory=dict)
-    """Keyword arguments for SandboxSession.start (order_delay, seed)."""
+    """Keyword arguments for InProcessSandbox.start (order_delay, seed)."""
     start_receiver: bool = False
-    """`start()` starts the callback receiver (wizard.callbacks) in the app's loop."""
+    """`start()` starts the callback receiver in the caller's loop."""
+    workdir: SandboxWorkDir | None = None
+    """A sandbox session's own directory (progress and callback log), removed at close."""
 
     engine: Engine | None = None
     """Built by `connect()` once the credentials are known to work."""
     clients: Clients | None = None
-    sandbox_session: Any = None
+    sandbox_server: Any = None
+    """The running wizard.session.sandbox.InProcessSandbox, or None."""
     receiver: Any = None
-    """The running callback receiver (wizard.callbacks), or None."""
+    """The running wizard.callbacks.receiver.CallbackReceiver, or None."""
+    receiver_server: Any = None
+    """The AppServer serving `receiver`, or None."""
     receiver_url: str | None = None
     """The receiver's local callback URL (http://127.0.0.1:PORT/callbacks), if one runs."""
     tracker: Any = None
-    """A message tracker part B may attach (per-message timelines); the context only holds it."""
+    """A wizard.callbacks.tracker.MessageTracker the send screen attaches (kept across visits)."""
     tunnel_url: str | None = None
-    """A public https callback URL found through a local ngrok agent (wizard.tunnel)."""
+    """A public https callback URL found through a local ngrok agent."""
 
     done: dict[StepId, Mapping[str, Any]] = field(default_factory=dict)
     """Steps known to be done, with what they recorded."""
@@ -110,31 +105,116 @@ class WizardContext:
     receiver_error: str | None = None
     """Why the callback receiver is not running, as a sentence, if it is not."""
     progress_profile: str | None = None
-    """Which progress file (wizard.progress profile: the account id) `progress` is, if any."""
+    """Which progress file (the account id, or "sandbox") `progress` is, if any."""
 
-    _sandbox_log_dir: Any = field(default=None, repr=False)
     _listeners: list[EventSink] = field(default_factory=list, repr=False)
     _callback_listeners: list[CallbackListener] = field(default_factory=list, repr=False)
 
     def __repr__(self) -> str:
         account = self.conn.account_id if self.conn else None
-        return f"WizardContext(sandbox={self.sandbox}, account_id={account!r})"
+        return f"Session(sandbox={self.sandbox}, account_id={account!r})"
+
+    # -- building --------------------------------------------------------------------------
+
+    @classmethod
+    def for_sandbox(
+        cls, *, order_delay: float = 3.0, seed: int = 0, receiver: bool = True
+    ) -> Session:
+        """A session whose `start()` runs the sandbox (and the receiver) in the caller's loop."""
+        workdir = SandboxWorkDir.create()
+        return cls(
+            sandbox=True,
+            start_sandbox=True,
+            sandbox_options={"order_delay": order_delay, "seed": seed},
+            start_receiver=receiver,
+            workdir=workdir,
+            progress_profile=SANDBOX_PROFILE,
+        )
+
+    @classmethod
+    def for_account(
+        cls,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        source: str = "settings",
+        receiver: bool = True,
+        env: Mapping[str, str] = os.environ,
+    ) -> Session:
+        """A session for a real account: settings (file < `overrides` < environment), secrets
+        from the environment or the keyring, and the account's saved progress.
+
+        A settings problem raises SettingsError (a sentence naming the file and the key); a
+        progress file that cannot be used is kept as `progress_error` for Welcome to offer a
+        fresh start, and the session starts with nothing recorded.
+        """
+        from wizard.storage.credentials import CredentialStore
+        from wizard.storage.settings import (
+            apply_env,
+            read_settings_file,
+            settings_from_mapping,
+            settings_path,
+        )
+
+        stored = read_settings_file(settings_path())
+        if overrides:
+            stored = settings_from_mapping({**stored.to_mapping(), **overrides}, source=source)
+        settings = apply_env(stored, env)
+        store = CredentialStore(env=env)
+        session = cls(sandbox=False, settings=settings, store=store, start_receiver=receiver)
+        session.inputs.site_id = settings.site_id
+        session.inputs.callback_url = settings.callback_url or ""
+        session.inputs.callback_user = settings.callback_user
+        if not settings.account_id:
+            return session  # first run: the Credentials step asks for everything
+        conn = ConnectionSettings.from_settings(settings)
+        session.conn = conn
+        session.secrets = session.stored_secrets(conn)
+        session.inputs.callback_password = session.secrets.callback_password
+        try:
+            session.open_progress_for(conn)
+        except WizardError as error:
+            session.progress = MemoryProgress()
+            session.progress_error = error.message
+        return session
+
+    def stored_secrets(self, conn: ConnectionSettings) -> Secrets:
+        """The secrets these settings use, from the environment or the keyring (None when
+        neither has one). Each keyring read is a D-Bus round trip, so only those are read."""
+        from wizard.storage.credentials import SecretName
+
+        needed = {"callback_password": SecretName.CALLBACK_PASSWORD}
+        if conn.auth == "oauth2":
+            needed["oauth_client_secret"] = SecretName.OAUTH_CLIENT_SECRET
+        else:
+            needed["dashboard_password"] = SecretName.DASHBOARD_PASSWORD
+        if conn.generation == "guide":
+            needed["messaging_token"] = SecretName.MESSAGING_TOKEN
+            needed["messaging_secret"] = SecretName.MESSAGING_SECRET
+        values: dict[str, str | None] = {}
+        for attr, name in needed.items():
+            try:
+                values[attr] = self.store.get(conn.account_id, name) if self.store else None
+            except ValueError:  # an account id that cannot name a keyring entry
+                values[attr] = None
+        return Secrets(**values)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start what runs inside the app's loop, then find where to resume.
+        """Start what runs inside the caller's loop, then find where to resume.
 
-        Raises only for start-up failures a person must fix (the sandbox port is taken...);
+        Raises only for start-up failures a person must fix (the sandbox's port is taken...);
         an unreachable API or stale credentials just leave the Credentials step to do.
         """
-        if self.start_sandbox and self.sandbox_session is None:
-            from wizard.sandbox_mode import SandboxSession
+        if self.start_sandbox and self.sandbox_server is None:
+            from wizard.session.sandbox import InProcessSandbox
 
-            self.sandbox_session = await SandboxSession.start(**self.sandbox_options)
-            self.conn = self.sandbox_session.conn
-            self.secrets = self.sandbox_session.secrets
+            self.sandbox_server = await InProcessSandbox.start(**self.sandbox_options)
+            self.conn, self.secrets = self.sandbox_server.connection()
             self.sandbox = True
+            if not self.inputs.site_id and not self.inputs.new_site_name:
+                self.inputs.site_id = self.sandbox_server.identity.site_id
+            self._open_sandbox_progress()
         if self.start_receiver and self.receiver is None:
             await self._start_receiver()
         if self.engine is None and self.can_connect():
@@ -142,16 +222,30 @@ class WizardContext:
         if self.engine is not None:
             await self.refresh_progress()
 
+    def _open_sandbox_progress(self) -> None:
+        from wizard.storage.progress import SavedProgressBook, new_progress
+
+        assert self.conn is not None
+        directory = self.workdir.path if self.workdir else None
+        book = SavedProgressBook(
+            new_progress(SANDBOX_PROFILE, self.conn.account_id, SANDBOX_PROFILE, directory)
+        )
+        self._use_progress(book, SANDBOX_PROFILE)
+
     async def _start_receiver(self) -> None:
-        """Start the callback receiver (wizard.callbacks) on loopback in the app's loop.
+        """Start the callback receiver on loopback in the caller's loop.
 
         Its credentials are the ones the Application step sends to Bandwidth, so the receiver
         accepts exactly the callbacks meant for it. A receiver that cannot start (port taken)
         is not fatal: the screens say so and everything but the callback log still works.
         """
-        from wizard.credentials import generate_callback_password
+        from wizard.storage.credentials import generate_callback_password
 
-        user = self.inputs.callback_user or _setting(self.settings, "callback_user") or "bw-wizard"
+        user = (
+            self.inputs.callback_user
+            or _setting(self.settings, "callback_user")
+            or DEFAULT_CALLBACK_USER
+        )
         password = (
             self.inputs.callback_password
             or self.secrets.callback_password
@@ -162,9 +256,9 @@ class WizardContext:
         try:
             await self._serve_receiver(user, password, self._receiver_port())
         except Exception as error:  # the port is taken, uvicorn failed: explained, not fatal
-            self.receiver_error = error_sentence(error)
+            self.receiver_error = sentence(error)
             return
-        if not self.inputs.callback_url and self.sandbox:
+        if self.sandbox:
             self.inputs.callback_url = self.receiver_url or ""
 
     def _receiver_port(self) -> int:
@@ -172,68 +266,66 @@ class WizardContext:
             return 0
         return int(_setting(self.settings, "callback_port") or 0)
 
-    async def _serve_receiver(self, user: str, password: str, port: int) -> None:
-        from wizard.callbacks import CallbackReceiver, CallbackServer
-        from wizard.paths import data_dir
+    def callback_log_path(self) -> Path:
+        """Where the receiver keeps accepted events: the data dir, or the sandbox's own dir."""
+        if self.workdir is not None:
+            return self.workdir.path / "callbacks.jsonl"
+        from wizard.storage.paths import data_dir
 
-        if self.sandbox:
-            # A new sandbox knows none of an earlier run's messages: a log of this session
-            # only, removed at exit, so the callback log never shows another run's events.
-            if self._sandbox_log_dir is None:
-                self._sandbox_log_dir = tempfile.TemporaryDirectory(prefix="bw-wizard-sandbox-")
-            log_path = Path(self._sandbox_log_dir.name) / "callbacks.jsonl"
-        else:
-            log_path = data_dir() / "callbacks.jsonl"
+        return data_dir() / "callbacks.jsonl"
+
+    async def _serve_receiver(self, user: str, password: str, port: int) -> None:
+        from wizard.callbacks.receiver import CallbackReceiver
+        from wizard.session.serve import AppServer
+
         receiver = CallbackReceiver(
             username=user,
             password=password,
-            log_path=log_path,
+            log_path=self.callback_log_path(),
             on_event=self.on_callback,
         )
         host = "127.0.0.1" if self.sandbox else _setting(self.settings, "callback_host")
-        server = CallbackServer(receiver, host=host or "127.0.0.1", port=port)
+        server = AppServer(receiver, host or "127.0.0.1", port, what="The callback receiver")
         await server.start()
-        self.receiver = server
-        self.receiver_url = server.url
+        self.receiver, self.receiver_server = receiver, server
+        self.receiver_url = server.url_for(receiver.path)
         self.receiver_error = None
 
     async def use_callback_credentials(self, user: str, password: str) -> None:
         """Restart the receiver (same port) when the application got other credentials."""
-        server = self.receiver
-        if server is None:
+        if self.receiver is None or self.receiver_server is None:
             return
-        core = getattr(server, "receiver", None)
-        if core is not None and _receiver_accepts(core, user, password):
+        if self.receiver.accepts(user, password):
             return
-        port = server.port
-        with contextlib.suppress(Exception):
-            await server.stop()
-        self.receiver = None
+        port = self.receiver_server.port
+        await self._stop_receiver()
         try:
             await self._serve_receiver(user, password, port)
         except Exception as error:
-            self.receiver_error = error_sentence(error)
+            self.receiver_error = sentence(error)
+
+    async def _stop_receiver(self) -> None:
+        server, receiver = self.receiver_server, self.receiver
+        self.receiver_server = self.receiver = None
+        if server is not None:
+            with contextlib.suppress(Exception):
+                await server.stop()
+        if receiver is not None:
+            receiver.close()
 
     async def aclose(self) -> None:
-        """Stop everything `start()` started; safe to call twice."""
+        """Stop everything `start()` started and remove the sandbox's directory; safe twice."""
         if self.clients is not None:
             clients, self.clients = self.clients, None
             with contextlib.suppress(Exception):
                 await clients.aclose()
-        if self.receiver is not None:
-            receiver, self.receiver = self.receiver, None
-            stop = getattr(receiver, "stop", None)
-            if stop is not None:
-                with contextlib.suppress(Exception):
-                    await stop()
-        if self.sandbox_session is not None:
-            session, self.sandbox_session = self.sandbox_session, None
+        await self._stop_receiver()
+        if self.sandbox_server is not None:
+            server, self.sandbox_server = self.sandbox_server, None
             with contextlib.suppress(Exception):
-                await session.stop()
-        if self._sandbox_log_dir is not None:
-            log_dir, self._sandbox_log_dir = self._sandbox_log_dir, None
-            with contextlib.suppress(OSError):
-                log_dir.cleanup()
+                await server.stop()
+        if self.workdir is not None:
+            self.workdir.remove()
 
     # -- connection ------------------------------------------------------------------------
 
@@ -241,8 +333,6 @@ class WizardContext:
         """True when the connection settings and secrets are complete enough to build clients."""
         if self.conn is None or not self.conn.account_id:
             return False
-        from wizard.connect import dashboard_auth, messaging_auth
-
         try:
             auth = dashboard_auth(self.conn, self.secrets)
             messaging_auth(self.conn, self.secrets, auth)
@@ -284,16 +374,12 @@ class WizardContext:
         try:
             pending = await self.engine.first_pending()
         except Exception as error:  # shown as a sentence on Welcome, never a traceback
-            self.resume_error = _sentence(error)
-            pending = None
-            for step in ORDER_OF_STEPS:
-                if self.progress.get(step) is None:
-                    pending = step
-                    break
-            self._note_recorded_until(pending)
-            self.resume_at = pending
-            return pending
-        self.resume_error = None
+            self.resume_error = sentence(error)
+            pending = next(
+                (step for step in ORDER_OF_STEPS if self.progress.get(step) is None), None
+            )
+        else:
+            self.resume_error = None
         self._note_recorded_until(pending)
         self.resume_at = pending
         return pending
@@ -309,61 +395,59 @@ class WizardContext:
 
     def first_pending(self) -> StepId | None:
         """The first step not in `done` (no API call; `refresh_progress` checks the API)."""
-        for step in ORDER_OF_STEPS:
-            if step not in self.done:
-                return step
-        return None
+        return next((step for step in ORDER_OF_STEPS if step not in self.done), None)
 
     def open_progress_for(self, conn: ConnectionSettings) -> None:
-        """Switch to the saved progress of this account (sandbox progress stays in memory).
+        """Switch to the saved progress of this account (a sandbox session keeps its own).
 
-        Raises wizard.progress.ProgressError (a sentence) when the file cannot be used.
+        Raises ProgressError (a sentence) when the file cannot be used.
         """
-        if self.sandbox:
+        if self.sandbox or self.progress_profile == conn.account_id:
             return
-        if self.progress_profile == conn.account_id:
-            return
-        from wizard.progress import SavedProgressBook, load_progress
+        from wizard.storage.progress import SavedProgressBook, load_progress
 
         book = SavedProgressBook(
             load_progress(conn.account_id, conn.account_id, conn.dashboard_url)
         )
+        self._use_progress(book, conn.account_id)
+
+    def _use_progress(self, book: ProgressBook, profile: str) -> None:
         self.progress = book
-        self.progress_profile = conn.account_id
+        self.progress_profile = profile
         if self.engine is not None:
             self.engine.progress = book
 
-    def start_over(self) -> Any:
-        """Set saved progress aside (wizard.progress keeps a .bak) and forget every step.
+    def start_over(self) -> Path | None:
+        """Set saved progress aside (kept as a .bak) and forget every step.
 
         Returns the backup's path, or None when nothing was saved.
         """
-        backup = None
-        if not self.sandbox and self.progress_profile and self.conn is not None:
-            from wizard.progress import SavedProgressBook, new_progress, start_over
+        from wizard.storage.progress import SavedProgressBook, new_progress, start_over
 
+        backup = None
+        if self.sandbox:
+            if self.conn is not None:
+                self._open_sandbox_progress()
+        elif self.progress_profile and self.conn is not None:
             backup = start_over(self.progress_profile)
             book = SavedProgressBook(
                 new_progress(self.progress_profile, self.conn.account_id, self.conn.dashboard_url)
             )
-            self.progress = book
-            if self.engine is not None:
-                self.engine.progress = book
+            self._use_progress(book, self.progress_profile)
         elif isinstance(self.progress, MemoryProgress):
             self.progress.steps.clear()
         self.resume_error = None
         self.progress_error = None
-        self.forget_all()
+        self.done.clear()
+        self.resume_at = ORDER_OF_STEPS[0]
         return backup
 
     def save_settings(self, **changes: Any) -> str:
-        """Store non-secret settings (wizard.settings) merged into the file; a line saying
-        where, or "" in sandbox mode (the sandbox's URLs must never become the settings)."""
+        """Store non-secret settings merged into the file; a line saying where, or "" in
+        sandbox mode (the sandbox's URLs must never become the settings)."""
         if self.sandbox:
             return ""
-        import dataclasses
-
-        from wizard.settings import read_settings_file, save_settings, settings_path
+        from wizard.storage.settings import read_settings_file, save_settings, settings_path
 
         path = settings_path()
         current = read_settings_file(path)
@@ -373,13 +457,6 @@ class WizardContext:
         written = save_settings(updated, path)
         self.settings = updated
         return f"Settings (no secrets) saved to {written}."
-
-    def forget_all(self) -> None:
-        """After "start over": nothing is done any more (the saved file was set aside)."""
-        self.done.clear()
-        self.resume_at = ORDER_OF_STEPS[0]
-        if isinstance(self.progress, MemoryProgress):
-            self.progress.steps.clear()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -434,6 +511,8 @@ class WizardContext:
 
         Previews then teach the real API, and snapshots do not depend on the sandbox's port.
         """
+        from wizard.bandwidth.hosts import CURRENT_HOSTS, GUIDE_HOSTS
+
         if not self.sandbox or self.conn is None:
             return url
         hosts = GUIDE_HOSTS if self.conn.generation == "guide" else CURRENT_HOSTS
@@ -449,6 +528,8 @@ class WizardContext:
 
     def with_generation(self, generation: str) -> ConnectionSettings | None:
         """The connection with the messaging URL of the other API generation (sandbox aware)."""
+        from wizard.bandwidth.hosts import CURRENT_HOSTS, GUIDE_HOSTS
+
         if self.conn is None:
             return None
         if self.sandbox:
@@ -462,28 +543,3 @@ class WizardContext:
 def _setting(settings: Any, name: str) -> Any:
     return getattr(settings, name, None) if settings is not None else None
 
-
-def _receiver_accepts(receiver: Any, user: str, password: str) -> bool:
-    """True when the running receiver already checks these credentials."""
-    import hmac
-
-    expected_user = getattr(receiver, "_user", b"")
-    expected_password = getattr(receiver, "_password", b"")
-    return hmac.compare_digest(expected_user, user.encode("utf-8")) and hmac.compare_digest(
-        expected_password, password.encode("utf-8")
-    )
-
-
-def _sentence(error: BaseException) -> str:
-    """A plain sentence for any error: the message and hint when it has them, never a repr."""
-    message = getattr(error, "message", None) or getattr(error, "description", None)
-    hint = getattr(error, "hint", "") or ""
-    if message:
-        return f"{str(message).rstrip('.')}. {hint}".strip()
-    text = str(error).strip()
-    return text or f"Something went wrong ({type(error).__name__})."
-
-
-def error_sentence(error: BaseException) -> str:
-    """Public alias of the context's error wording, for screens that show caught errors."""
-    return _sentence(error)

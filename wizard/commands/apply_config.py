@@ -43,9 +43,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard.compose import MAX_DESTINATIONS, MAX_TEXT, normalize_e164
-from wizard.settings import looks_like_secret_key
-from wizard.steps import SetupInputs
+from wizard.core.errors import Kind, WizardError
+from wizard.core.phone import normalize_e164
+from wizard.core.safe import looks_like_secret_key
+from wizard.engine.inputs import SetupInputs
+from wizard.engine.validation import MAX_DESTINATIONS, MAX_TEXT
 
 #: table -> key -> (type, SetupInputs attribute)
 TABLES: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
@@ -76,14 +78,17 @@ TABLES: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
 AREA_CODE = re.compile(r"[2-9](?!11)[0-9]{2}")
 
 
-class ConfigError(Exception):
+class ConfigError(WizardError):
     """A plain sentence naming the file, the key and what is wrong with it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind=Kind.VALIDATION)
 
 
 @dataclass(frozen=True)
 class ApplyConfig:
     settings: dict[str, Any]
-    """Top-level keys, validated later by `wizard.settings.settings_from_mapping`."""
+    """Top-level keys, validated later by `wizard.storage.settings.settings_from_mapping`."""
     inputs: SetupInputs
 
 

@@ -18,7 +18,7 @@ touching the file:
     auth               BW_AUTH                 "basic" or "oauth2"
 
 Secrets never go here (the loader refuses keys that look like one): they live in the OS keyring
-or in BW_... variables, see `wizard.credentials`.
+or in BW_... variables, see `wizard.storage.credentials`.
 
 `save_settings` writes exactly the `Settings` it is given. `load_settings` returns stored values
 with the environment applied on top, so a screen that loads, edits and saves would also store
@@ -41,7 +41,9 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
-from wizard.paths import atomic_write, config_dir
+from wizard.core.errors import Kind, WizardError
+from wizard.core.safe import has_control, secret_key_path
+from wizard.storage.paths import atomic_write, config_dir
 
 GENERATIONS = ("current", "guide")
 """current: messaging.bandwidth.com with Dashboard credentials or OAuth2 (today's API);
@@ -88,34 +90,25 @@ _FILE_HEADER = (
     b"# these values.\n\n"
 )
 
-_SECRET_KEY = re.compile(r"pass(word|wd)|secret|token|api[_-]?key", re.IGNORECASE)
-_NOT_SECRET_SUFFIXES = ("_url", "_uri")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LOOPBACK_NAMES = {"localhost"}
 
 
-class SettingsError(Exception):
+class SettingsError(WizardError):
     """A setting is wrong; the message is one plain sentence naming the key and the problem."""
 
     def __init__(self, message: str, *, key: str | None = None, path: Path | None = None):
-        super().__init__(message)
+        super().__init__(message, kind=Kind.VALIDATION)
         self.key = key
+        """The setting at fault, when one is."""
         self.path = path
-
-
-def looks_like_secret_key(key: str) -> bool:
-    """True for keys such as "password", "client_secret" or "messaging_token" (but not
-    "oauth_token_url"): they must never be stored next to non-secret data."""
-    lowered = key.lower()
-    if lowered.endswith(_NOT_SECRET_SUFFIXES):
-        return False
-    return bool(_SECRET_KEY.search(lowered))
+        """The file it came from, when it came from one."""
 
 
 def check_no_secrets(data: Any, where: str) -> None:
     """Refuse secret-looking keys anywhere in nested tables (also used for the headless
     config file, whose extra step inputs sit next to the settings)."""
-    for path in _secret_key_paths(data, ""):
+    path = secret_key_path(data)
+    if path is not None:
         raise SettingsError(
             f"{where}: '{path}' looks like a secret, and secrets are never kept in settings "
             "files. Save it in the OS keyring (the wizard's Credentials step) or set the matching "
@@ -123,20 +116,6 @@ def check_no_secrets(data: Any, where: str) -> None:
             "BW_MESSAGING_SECRET, BW_CALLBACK_PASSWORD).",
             key=path,
         )
-
-
-def _secret_key_paths(data: Any, prefix: str) -> list[str]:
-    found: list[str] = []
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            path = f"{prefix}{key}"
-            if isinstance(key, str) and looks_like_secret_key(key):
-                found.append(path)
-            found.extend(_secret_key_paths(value, f"{path}."))
-    elif isinstance(data, list | tuple):
-        for index, value in enumerate(data):
-            found.extend(_secret_key_paths(value, f"{prefix}[{index}]."))
-    return found
 
 
 @dataclass(frozen=True)
@@ -335,7 +314,7 @@ def _check(name: str, value: Any, label: str) -> Any:
         return None if optional else ""
     if not isinstance(value, str):
         raise SettingsError(f"{label} must be text, not {_kind(value)}.", key=name)
-    if _CONTROL.search(value):
+    if has_control(value):
         raise SettingsError(f"{label} contains control characters.", key=name)
     if value != value.strip():
         raise SettingsError(f"{label} has spaces before or after it.", key=name)

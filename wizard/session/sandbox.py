@@ -1,0 +1,78 @@
+"""`--sandbox`: the local emulator served in the wizard's own event loop.
+
+The screens and `apply --sandbox` both start it here, so "no account, no network" works the same
+way everywhere. The sandbox's identity is public demo data, not a secret, so it is handed over in
+memory and never written to the keyring.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wizard.session.connection import ConnectionSettings, Secrets
+from wizard.session.serve import AppServer
+
+if TYPE_CHECKING:
+    from wizard.sandbox.config import SandboxConfig
+
+
+def sandbox_connection(base_url: str, identity: Any) -> tuple[ConnectionSettings, Secrets]:
+    """Connection and secrets for a sandbox at `base_url` with this identity."""
+    from wizard.bandwidth.hosts import local_hosts
+
+    hosts = local_hosts(base_url)
+    conn = ConnectionSettings(
+        account_id=identity.account_id,
+        generation="current",
+        auth="basic",
+        username=identity.username,
+        client_id=identity.client_id,
+        messaging_user_id=identity.user_id,
+        dashboard_url=hosts.dashboard_url,
+        messaging_url=hosts.messaging_url,
+        oauth_token_url=hosts.oauth_token_url,
+    )
+    secrets = Secrets(
+        dashboard_password=identity.password,
+        oauth_client_secret=identity.client_secret,
+        messaging_token=identity.token,
+        messaging_secret=identity.secret,
+    )
+    return conn, secrets
+
+
+class InProcessSandbox:
+    """The sandbox's ASGI app on an `AppServer`, started and stopped with the session."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        from wizard.sandbox.server import create_app
+
+        self.config = config
+        self.app = create_app(config)
+        self.server = AppServer(self.app, config.host, config.port, what="The sandbox")
+
+    @classmethod
+    async def start(
+        cls, *, order_delay: float = 3.0, seed: int = 0, port: int = 0
+    ) -> InProcessSandbox:
+        from wizard.sandbox.config import SandboxConfig
+
+        sandbox = cls(SandboxConfig(port=port, order_delay=order_delay, seed=seed))
+        await sandbox.server.start()
+        return sandbox
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    @property
+    def identity(self) -> Any:
+        return self.config.identity
+
+    def connection(self) -> tuple[ConnectionSettings, Secrets]:
+        return sandbox_connection(self.base_url, self.identity)
+
+    async def stop(self) -> None:
+        """Stop callbacks in flight, then the server; safe to call twice."""
+        await self.app.app.state.dispatcher.close()
+        await self.server.stop()
