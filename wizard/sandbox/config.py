@@ -26,7 +26,7 @@ class LargeAccount:
     sites: int = 4
     """Sub-accounts the locations are spread over, the built-in one included."""
     toll_free: int = 200
-    """How many of `numbers` are toll-free (on their own locations)."""
+    """How many of `numbers` are toll-free, on their own locations (2% unless given)."""
     failed_messages: int = 6
     """Recent outbound messages that failed, for List Messages (as many again delivered)."""
 

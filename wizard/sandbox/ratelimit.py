@@ -27,6 +27,9 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 )
 _OTHER = re.compile(_DASHBOARD + r"(?:/|$)")
 
+_EPSILON = 1e-9
+"""Refills are sums of float steps: a bucket that is full to the nano-token counts as full."""
+
 MAX_BUCKETS = 64
 """Bounded memory: random account ids in URLs must not grow the table without end."""
 
@@ -103,8 +106,8 @@ class RateLimiter:
             )
             bucket.stamp = now
             cost = min(max(cost, 0.0), float(limit.capacity))
-            if bucket.tokens >= cost:
-                bucket.tokens -= cost
+            if bucket.tokens + _EPSILON >= cost:
+                bucket.tokens = max(0.0, bucket.tokens - cost)
                 return None
             wait = (cost - bucket.tokens) / limit.rate
         return float(math.ceil(self._clock.wall() + wait))

@@ -88,6 +88,8 @@ def large_account_from_json(data: Any) -> LargeAccount:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(f"{name} must be a whole number from {low} to {high}.")
         values[name] = value
+    if "toll_free" not in values:  # keep the default share (2%) when only numbers is given
+        values["toll_free"] = values.get("numbers", LargeAccount.numbers) // 50
     shape = LargeAccount(**values)
     if shape.toll_free > shape.numbers:
         raise ValueError("toll_free cannot be more than numbers.")
