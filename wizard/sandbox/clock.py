@@ -18,6 +18,7 @@ the TUI's loop), so waking goes through `call_soon_threadsafe`.
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,15 @@ MODES = (REAL, MANUAL)
 
 MAX_ADVANCE = 30 * 24 * 3600.0
 """One advance may move time by at most 30 days: enough for any retry window or token lifetime."""
+
+_GRID = float(2**20)
+"""Manual time moves on a grid of 2**-20 s (about a microsecond), rounded up. Sums and
+differences of grid values are exact floats, so an order created at t and advanced by its delay
+in two halves is exactly due, never 1e-13 s short of it."""
+
+
+def _up(seconds: float) -> float:
+    return math.ceil(seconds * _GRID) / _GRID
 
 
 @dataclass(eq=False)
@@ -100,8 +110,8 @@ class SandboxClock:
         with self._lock:
             if self._frozen is None:
                 self._frozen = (
-                    self._source_mono() + self._offset,
-                    self._source_wall() + self._offset,
+                    _up(self._source_mono() + self._offset),
+                    _up(self._source_wall() + self._offset),
                 )
 
     def resume(self) -> None:
@@ -127,8 +137,9 @@ class SandboxClock:
         with self._lock:
             if self._frozen is not None:
                 mono, wall = self._frozen
-                self._frozen = (mono + seconds, wall + seconds)
-                now = mono + seconds
+                step = _up(seconds)
+                self._frozen = (mono + step, wall + step)
+                now = mono + step
             else:
                 self._offset += seconds
                 now = self._source_mono() + self._offset
