@@ -55,6 +55,23 @@ class ScaleApi(Api):
         found = found if isinstance(found, list) else [found]
         return [item["FullNumber"] for item in found]
 
+    def ready_account(
+        self,
+        url: str = "https://example.com/cb",
+        user: str | None = "cb-user",
+        password: str | None = "cb-pass",
+    ) -> dict[str, str]:
+        """Steps 1-7 as `Api.ready_account`, with the clock frozen and moved past the order
+        instead of waited for; the clock stays frozen for the test."""
+        self.freeze()
+        app_id = self.create_app(url=url, user=user, password=password)
+        location = self.create_location()
+        assert self.enable_sms(location).status_code == 201
+        assert self.enable_mms(location).status_code == 201
+        assert self.assign(location, app_id).status_code == 200
+        (number,) = self.order_now(location)
+        return {"app_id": app_id, "location": location, "number": number}
+
     def disconnect(
         self, numbers: list[str], customer_order_id: str | None = None
     ) -> httpx.Response:

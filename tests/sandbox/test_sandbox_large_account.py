@@ -91,11 +91,9 @@ def test_numbers_ordered_on_top_of_a_large_account_and_never_offered_twice(api):
     offered_numbers = listed(offered["SearchResult"]["TelephoneNumberList"]["TelephoneNumber"])
     assert len(offered_numbers) == 500 and not seeded & set(offered_numbers)
     location = next(loc for loc in state["locations"] if loc["site_id"] == api.identity.site_id)
-    created = api.order(location["id"], area[0], 2)
-    order_id = parse(created.text)["OrderResponse"]["Order"]["id"]
-    done = api.wait_order(order_id)
-    assert done["OrderStatus"] == "COMPLETE"
-    assert len(api.state()["numbers"]) == 3002
+    api.freeze()
+    ordered = api.order_now(location["id"], quantity=2, area_code=area[0])
+    assert len(api.state()["numbers"]) == 3002 and not seeded & set(ordered)
 
 
 def test_associated_locations_of_seeded_applications(api):
