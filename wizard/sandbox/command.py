@@ -13,8 +13,9 @@ import signal
 import sys
 from dataclasses import fields
 
-from wizard.sandbox.config import DEFAULT_PORT, LargeAccount
+from wizard.sandbox.config import DEFAULT_PORT, LargeAccount, SandboxConfig
 from wizard.sandbox.identity import Identity
+from wizard.sandbox.limits import GROUPS
 
 #: --flag -> Identity field; every part of the built-in identity can be overridden.
 IDENTITY_FLAGS = {
@@ -137,15 +138,8 @@ def _identity(args: argparse.Namespace) -> Identity:
     return Identity(**overrides)
 
 
-def run(args: argparse.Namespace) -> int:
-    if not 0 <= args.port <= 65535:
-        print("The port must be a number from 0 to 65535.", file=sys.stderr)
-        return 2
-    if args.order_delay < 0:
-        print("The order delay cannot be negative.", file=sys.stderr)
-        return 2
-    from wizard.sandbox.server import SandboxConfig, SandboxServer, SandboxStartError
-
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    """The sandbox's settings from the parsed flags."""
     config = SandboxConfig(
         host=args.host,
         port=args.port,
@@ -157,9 +151,21 @@ def run(args: argparse.Namespace) -> int:
         large_account=args.large_account,
     )
     if args.no_rate_limits:
-        config.rate_limits = {}
+        config.rate_limits = {group: None for group in GROUPS}
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print("The port must be a number from 0 to 65535.", file=sys.stderr)
+        return 2
+    if args.order_delay < 0:
+        print("The order delay cannot be negative.", file=sys.stderr)
+        return 2
+    from wizard.sandbox.server import SandboxServer, SandboxStartError
+
     try:
-        return asyncio.run(_serve(SandboxServer(config)))
+        return asyncio.run(_serve(SandboxServer(config_from(args))))
     except SandboxStartError as exc:
         print(f"The sandbox could not start: {exc}", file=sys.stderr)
         return 1

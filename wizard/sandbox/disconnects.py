@@ -62,14 +62,16 @@ class Disconnect:
         return self.created_wall + self.delay
 
 
-def add(state: SandboxState, disconnect: Disconnect) -> None:
-    """Hold a new order (caller holds the lock); forget the oldest finished ones over the cap."""
-    state.disconnects[disconnect.id] = disconnect
-    if len(state.disconnects) > MAX_DISCONNECTS:
-        for old_id in [d.id for d in state.disconnects.values() if d.settled]:
-            del state.disconnects[old_id]
-            if len(state.disconnects) <= MAX_DISCONNECTS:
-                break
+def make_room(state: SandboxState) -> bool:
+    """Forget the oldest finished orders so one more fits (caller holds the lock); False when
+    every held order is still pending, so the new one must be refused."""
+    if len(state.disconnects) < MAX_DISCONNECTS:
+        return True
+    for old_id in [d.id for d in state.disconnects.values() if d.settled]:
+        del state.disconnects[old_id]
+        if len(state.disconnects) < MAX_DISCONNECTS:
+            return True
+    return False
 
 
 def settle_due(state: SandboxState, now_mono: float) -> None:

@@ -308,9 +308,11 @@ async def create_disconnect(request: Request) -> Response:
     with state.lock:
         try:
             disconnect = _disconnect_from(root, state)
+            if not disconnects.make_room(state):
+                raise _Refused([(5007, "Exceeded Maximum Ordering Capacity")])
         except _Refused as refused:
             return error_list(DISCONNECT_WRAPPER, 400, refused.errors, _echo(root, state))
-        disconnects.add(state, disconnect)
+        state.disconnects[disconnect.id] = disconnect
         body = el(
             DISCONNECT_WRAPPER, _order_request(disconnect), el("OrderStatus", text="RECEIVED")
         )
