@@ -224,8 +224,8 @@ class SandboxClock:
         return {
             "mode": self.mode,
             "now": moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z",
-            "wall": round(wall, 3),
-            "monotonic": round(now, 3),
+            "wall": wall,
+            "monotonic": now,
             "ahead_of_real": round(ahead, 3),
             "sleepers": waiting,
             "next_wake_in": None if deadline is None else round(max(0.0, deadline - now), 3),
