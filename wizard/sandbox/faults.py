@@ -206,6 +206,8 @@ class SandboxMiddleware:
                     # Arrival time: a dropped request finishes after the retry it provoked,
                     # and the log must still read in the order the client asked.
                     "time": round(arrived, 6),
+                    # Real time orders the log even while the sandbox's clock stands still.
+                    "arrival": started,
                     "method": method,
                     "path": path,
                     "route": self._route_of(scope),
@@ -232,6 +234,7 @@ class SandboxMiddleware:
         if fault.kind == "drop":
             await _drop(raw_send)
             return
+
         async def client_leaves() -> None:
             while (await receive())["type"] != "http.disconnect":
                 pass

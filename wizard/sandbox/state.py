@@ -370,7 +370,7 @@ class SandboxState:
             # Entries arrive when a request ends; keep them in the order the requests began.
             log = self.recent_requests
             index = len(log) - 1
-            while index > 0 and log[index - 1]["time"] > entry["time"]:
+            while index > 0 and _arrival(log[index - 1]) > _arrival(entry):
                 log[index - 1], log[index] = log[index], log[index - 1]
                 index -= 1
 
@@ -418,6 +418,10 @@ class SandboxState:
                 "clock": self.time.describe(),
                 "disconnects": [_disconnect_json(d, now) for d in self.disconnects.values()],
             }
+
+
+def _arrival(entry: dict[str, Any]) -> float:
+    return float(entry.get("arrival", entry["time"]))
 
 
 def _site_json(site: Site) -> dict[str, Any]:
