@@ -230,3 +230,13 @@ def test_an_injected_delay_is_served_on_the_clock(api):
     api.clock(next=True)
     caller.join(timeout=10)
     assert [answer.status_code for answer in answers] == [200]
+
+
+def test_the_request_log_keeps_arrival_order_while_time_stands_still(api):
+    api.freeze()
+    paths = [api.account, api.account + "/sites", api.account + "/applications"]
+    for path in paths:
+        assert api.xml("GET", path).status_code == 200
+    recent = [r for r in api.state()["requests"]["recent"] if r["method"] == "GET"]
+    assert [r["path"] for r in recent] == paths
+    assert len({r["time"] for r in recent}) == 1  # one frozen instant, still in order
