@@ -17,7 +17,6 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from wizard.sandbox.faults import _buffered
 from wizard.sandbox.messaging import segment_count
 from wizard.sandbox.ratelimit import classify
 
@@ -29,6 +28,11 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PEEK_LIMIT = 64 * 1024
+"""Bytes of a message body read to count its segments: far more than any message needs (2048
+characters of text, ten recipients); a bigger body is charged as one segment, and memory stays
+bounded whatever a client sends."""
 
 QUEUE_FULL = {
     "type": "max-message-queue-size-exceeded",
@@ -58,10 +62,8 @@ class ThrottleMiddleware:
             return
         cost = 1.0
         if found.group == "messaging":
-            receive = await _buffered(receive)
-            body = await receive()
-            cost = float(_message_cost(body.get("body", b"")))
-            receive = _replay(body, receive)
+            raw, receive = await _peek(receive, PEEK_LIMIT)
+            cost = float(_message_cost(raw))
         reset_at = self.state.rate_limiter.take(found.group, found.account, cost)
         if reset_at is None:
             await self.app(scope, receive, send)
@@ -87,17 +89,31 @@ def _message_cost(raw: bytes) -> int:
     return max(1, segment_count(text)) * max(1, recipients)
 
 
-def _replay(first: Message, receive: Receive) -> Receive:
-    given = False
+async def _peek(receive: Receive, limit: int) -> tuple[bytes, Receive]:
+    """The request body if it is at most `limit` bytes (else b""), and a `receive` that hands
+    the whole body on unchanged; never holds more than `limit` bytes however big the body."""
+    held: list[Message] = []
+    size = 0
+    complete = False
+    while True:
+        message = await receive()
+        held.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            complete = True
+            break
+        if size > limit:
+            break
 
-    async def again() -> Message:
-        nonlocal given
-        if not given:
-            given = True
-            return first
+    async def replay() -> Message:
+        if held:
+            return held.pop(0)
         return await receive()
 
-    return again
+    raw = b"".join(m.get("body", b"") for m in held) if complete and size <= limit else b""
+    return raw, replay
 
 
 async def _refuse_dashboard(send: Send, reset_at: float) -> None:
