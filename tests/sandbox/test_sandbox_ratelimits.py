@@ -151,3 +151,12 @@ def test_fault_injection_still_answers_before_the_limits(api):
         (200, None),
         (429, None),
     ]
+
+
+def test_a_huge_message_body_is_charged_once_and_still_reaches_the_route(api):
+    ready = api.ready_account()
+    api.limits(messaging={"limit": 60, "period": 60, "burst": 2})
+    huge = api.send(ready["app_id"], "+1" + ready["number"], ["+19195550123"], text="x" * 70_000)
+    assert huge.status_code == 400 and huge.json()["type"] == "request-validation"
+    buckets = api.limits()["buckets"]
+    assert [b["tokens"] for b in buckets if b["group"] == "messaging"] == [1.0]
