@@ -191,7 +191,11 @@ def test_an_assigned_application_cannot_be_deleted(api):
     ready = api.ready_account()
     answer = api.xml("DELETE", f"{api.account}/applications/{ready['app_id']}")
     assert answer.status_code == 400
-    assert "referenced by any Location" in error(answer)[1]
+    assert error(answer) == (
+        "12107",
+        "The Application cannot be removed until references in the following Locations are "
+        f"removed: {ready['location']}",
+    )
 
 
 def test_voice_applications_cannot_be_assigned_for_messaging(api):

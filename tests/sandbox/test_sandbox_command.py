@@ -110,3 +110,53 @@ def test_identity_flags_and_a_busy_port():
         assert "Traceback" not in busy.stderr
     finally:
         stop(process, lines)
+
+
+def _parsed(*flags: str):
+    import argparse
+
+    from wizard.sandbox.command import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args(list(flags))
+
+
+def test_scale_flags_shape_the_config():
+    from wizard.sandbox.command import config_from
+    from wizard.sandbox.config import LargeAccount
+
+    plain = config_from(_parsed())
+    assert plain.large_account is None and plain.clock == "real"
+    assert plain.rate_limits["search"] is not None and plain.rate_limits["other"] is None
+    config = config_from(_parsed("--large-account", "--clock", "manual", "--no-rate-limits"))
+    assert config.large_account == LargeAccount()
+    assert config.clock == "manual"
+    assert not any(config.rate_limits.values())
+    sized = config_from(_parsed("--large-account", "numbers=500,locations=20,applications=4"))
+    assert sized.large_account == LargeAccount(
+        numbers=500, locations=20, applications=4, toll_free=10
+    )
+
+
+@pytest.mark.parametrize("value", ["numbers", "numbers=x", "phones=3", "numbers=99999999"])
+def test_a_bad_large_account_shape_is_a_usage_error(value, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        _parsed("--large-account", value)
+    assert stopped.value.code == 2
+    assert "--large-account" in capsys.readouterr().err
+
+
+def test_command_seeds_the_large_account_with_a_manual_clock():
+    process, lines = start("--large-account", "numbers=300,locations=10", "--clock", "manual")
+    try:
+        base_url = first_line(process, lines).split()[-1]
+        with httpx.Client(base_url=base_url, trust_env=False, timeout=10) as http:
+            state = http.get("/_sandbox/state").json()
+            clock = http.get("/_sandbox/clock").json()
+    finally:
+        output, _ = stop(process, lines)
+    assert len(state["numbers"]) == 300 and len(state["locations"]) == 10
+    assert clock["mode"] == "manual"
+    assert "Large account: 300 numbers on 10 locations" in output
+    assert "The clock is manual" in output

@@ -310,19 +310,23 @@ async def delete_application(request: Request) -> Response:
     with state.lock:
         if app_id not in state.applications:
             return _not_found(app_id)
-        if _in_use(state, app_id):
+        users = _locations_using(state, app_id)
+        if users:
+            # errors.mdx 12107; numbers.yml DeleteApplication: "An Application cannot be removed
+            # from an account if that Application is referenced by any Location".
             return response_status(
                 WRAPPER,
                 400,
-                "An Application cannot be removed from an account if that Application is "
-                "referenced by any Location associated with the account.",
+                "The Application cannot be removed until references in the following Locations "
+                f"are removed: {', '.join(users)}",
+                12107,
             )
         del state.applications[app_id]
     return Response(b"", status_code=200)
 
 
-def _in_use(state: SandboxState, app_id: str) -> bool:
-    return any(loc.application_id == app_id for loc in state.locations.values())
+def _locations_using(state: SandboxState, app_id: str) -> list[str]:
+    return [loc.id for loc in state.locations.values() if loc.application_id == app_id]
 
 
 ROUTES = [

@@ -6,6 +6,10 @@ makes the sandbox repeat it with the application's callback credentials. A non-2
 error, or an answer slower than `callback_timeout` is retried with doubling pauses until
 `callback_retry_window` has passed. Every HTTP attempt is recorded with its answer (never the
 password). All of it runs in background tasks, so the 202 to the sender is never held up.
+
+Pauses and the retry window run on the sandbox's clock (`state.time`), so a test with a manual
+clock releases the next callback by advancing time. The per-attempt `callback_timeout` stays a
+real socket timeout: it bounds how long the receiver takes to answer, which only real time can.
 """
 
 from __future__ import annotations
@@ -87,7 +91,8 @@ class CallbackDispatcher:
             self._record(message_id, kind, url, 0, "none", None, None, None, 0.0, "skipped", "")
             return "skipped"
         body = json.dumps([event]).encode("utf-8")
-        started = time.monotonic()
+        clock = self.state.time
+        started = clock.monotonic()
         cycle = 0
         while True:
             cycle += 1
@@ -97,12 +102,12 @@ class CallbackDispatcher:
             pause = min(
                 config.callback_retry_initial * 2 ** (cycle - 1), config.callback_retry_max_interval
             )
-            if time.monotonic() - started + pause > config.callback_retry_window:
+            if clock.monotonic() - started + pause > config.callback_retry_window:
                 self._record(
                     message_id, kind, url, cycle, "none", None, None, None, 0.0, "gave_up", ""
                 )
                 return "gave_up"
-            await asyncio.sleep(pause)
+            await clock.sleep(pause)
 
     async def _cycle(
         self,
@@ -214,12 +219,17 @@ class CallbackDispatcher:
         """message-sending for each destination, a pause, then delivered or failed for each."""
         first: list[tuple[str, dict[str, Any]]] = []
         final: list[tuple[str, dict[str, Any]]] = []
+        now = self.state.wall()
         for destination in message.to:
             plan = message.results[destination]
             if plan["sending"]:
-                first.append((destination, status_event("message-sending", message, destination)))
+                first.append(
+                    (destination, status_event("message-sending", message, destination, now=now))
+                )
             if plan["planned"] == "delivered":
-                final.append((destination, status_event("message-delivered", message, destination)))
+                final.append(
+                    (destination, status_event("message-delivered", message, destination, now=now))
+                )
             else:
                 final.append(
                     (
@@ -230,19 +240,20 @@ class CallbackDispatcher:
                             destination,
                             error_code=plan["error_code"],
                             description=plan["description"],
+                            now=now,
                         ),
                     )
                 )
         for destination, event in first:
             await self._deliver_and_note(app, message, destination, event)
         if first:
-            await asyncio.sleep(float(self.state.config.delivery_delay))
+            await self.state.time.sleep(float(self.state.config.delivery_delay))
         for destination, event in final:
             event["time"] = iso(self.state.wall())
             await self._deliver_and_note(app, message, destination, event)
         delivered = [d for d in message.to if message.results[d]["planned"] == "delivered"]
         if delivered and self.state.config.inbound_reply:
-            await asyncio.sleep(float(self.state.config.delivery_delay))
+            await self.state.time.sleep(float(self.state.config.delivery_delay))
             reply = received_event(
                 self.state,
                 app,
@@ -293,10 +304,12 @@ def status_event(
     *,
     error_code: int | None = None,
     description: str | None = None,
+    now: float,
 ) -> dict[str, Any]:
+    """One status event; `now` is the sandbox's wall time (the event's `time`)."""
     event: dict[str, Any] = {
         "type": kind,
-        "time": iso(time.time()),
+        "time": iso(now),
         "description": description or _DESCRIPTIONS.get(kind, ""),
         "to": destination,
     }

@@ -13,8 +13,9 @@ import signal
 import sys
 from dataclasses import fields
 
-from wizard.sandbox.config import DEFAULT_PORT
+from wizard.sandbox.config import DEFAULT_PORT, LargeAccount, SandboxConfig
 from wizard.sandbox.identity import Identity
+from wizard.sandbox.limits import GROUPS
 
 #: --flag -> Identity field; every part of the built-in identity can be overridden.
 IDENTITY_FLAGS = {
@@ -43,8 +44,24 @@ def _identity_help() -> str:
         "test destinations +1NPA555CCCC fail with errorCode CCCC for "
         "4432, 4720, 4775, 4476, 4795.\n"
         "control API (JSON): GET /_sandbox/state, POST /_sandbox/reset, /_sandbox/faults, "
-        "/_sandbox/config"
+        "/_sandbox/config, /_sandbox/clock, /_sandbox/seed, /_sandbox/ratelimits"
     )
+
+
+def _large_account(value: str) -> LargeAccount:
+    """`numbers=10000,locations=200,...` (any subset of LargeAccount's fields) or empty."""
+    from wizard.sandbox.seed import large_account_from_json
+
+    counts: dict[str, int] = {}
+    for part in filter(None, (item.strip() for item in value.split(","))):
+        name, sep, number = part.partition("=")
+        if not sep or not number.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"expected name=count, got {part!r}")
+        counts[name.strip()] = int(number)
+    try:
+        return large_account_from_json(counts)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +91,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="after each delivered message, send a message-received reply to the application",
     )
+    defaults = LargeAccount()
+    parser.add_argument(
+        "--large-account",
+        nargs="?",
+        const="",
+        default=None,
+        type=_large_account,
+        metavar="COUNTS",
+        help=(
+            "seed a large account at start-up and on every reset; COUNTS overrides the shape, "
+            f"e.g. numbers={defaults.numbers},locations={defaults.locations},"
+            f"applications={defaults.applications},sites={defaults.sites},"
+            f"toll_free={defaults.toll_free},failed_messages={defaults.failed_messages}"
+        ),
+    )
+    parser.add_argument(
+        "--clock",
+        choices=("real", "manual"),
+        default="real",
+        help="manual: time stands still until POST /_sandbox/clock advances it "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="answer every request, however fast (default: Bandwidth's published limits)",
+    )
     for flag, name in IDENTITY_FLAGS.items():
         parser.add_argument(
             flag,
@@ -94,15 +138,8 @@ def _identity(args: argparse.Namespace) -> Identity:
     return Identity(**overrides)
 
 
-def run(args: argparse.Namespace) -> int:
-    if not 0 <= args.port <= 65535:
-        print("The port must be a number from 0 to 65535.", file=sys.stderr)
-        return 2
-    if args.order_delay < 0:
-        print("The order delay cannot be negative.", file=sys.stderr)
-        return 2
-    from wizard.sandbox.server import SandboxConfig, SandboxServer, SandboxStartError
-
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    """The sandbox's settings from the parsed flags."""
     config = SandboxConfig(
         host=args.host,
         port=args.port,
@@ -110,9 +147,25 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         identity=_identity(args),
         inbound_reply=args.inbound_reply,
+        clock=args.clock,
+        large_account=args.large_account,
     )
+    if args.no_rate_limits:
+        config.rate_limits = {group: None for group in GROUPS}
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print("The port must be a number from 0 to 65535.", file=sys.stderr)
+        return 2
+    if args.order_delay < 0:
+        print("The order delay cannot be negative.", file=sys.stderr)
+        return 2
+    from wizard.sandbox.server import SandboxServer, SandboxStartError
+
     try:
-        return asyncio.run(_serve(SandboxServer(config)))
+        return asyncio.run(_serve(SandboxServer(config_from(args))))
     except SandboxStartError as exc:
         print(f"The sandbox could not start: {exc}", file=sys.stderr)
         return 1
@@ -147,6 +200,17 @@ def _banner(server: object) -> str:
     assert isinstance(server, SandboxServer)
     i = server.config.identity
     delay = server.config.order_delay
+    large = server.config.large_account
+    extra = []
+    if large is not None:
+        extra.append(
+            f"Large account: {large.numbers} numbers on {large.locations} locations, "
+            f"{large.applications} applications, {large.sites} sub-accounts."
+        )
+    if server.config.clock == "manual":
+        extra.append("The clock is manual: POST /_sandbox/clock {\"advance\": 5} moves it.")
+    if not any(server.config.rate_limits.values()):
+        extra.append("Rate limits are off.")
     return "\n".join(
         [
             f"Bandwidth sandbox running at {server.base_url}",
@@ -161,6 +225,7 @@ def _banner(server: object) -> str:
             f"  OAuth2 client     {i.client_id} / {i.client_secret}",
             f"  Guide messaging   userId {i.user_id}, token {i.token} / secret {i.secret}",
             "",
+            *extra,
             f"Orders finish after {delay:g} s. Press Ctrl+C to stop.",
         ]
     )

@@ -10,8 +10,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wizard.sandbox.identity import Identity
+from wizard.sandbox.limits import RateLimit, bandwidth_limits
 
 DEFAULT_PORT = 8960
+
+
+@dataclass(frozen=True)
+class LargeAccount:
+    """The shape of a seeded large account (see `seed.py`); the defaults are the scale `status`
+    must stay quick on."""
+
+    numbers: int = 10_000
+    locations: int = 200
+    applications: int = 50
+    sites: int = 4
+    """Sub-accounts the locations are spread over, the built-in one included."""
+    toll_free: int = 200
+    """How many of `numbers` are toll-free, on their own locations (2% unless given)."""
+    failed_messages: int = 6
+    """Recent outbound messages that failed, for List Messages (as many again delivered)."""
 
 
 @dataclass
@@ -45,6 +62,14 @@ class SandboxConfig:
     """Bounded memory: older messages and callback attempts are forgotten beyond these caps."""
     max_callback_attempts: int = 2000
     max_request_log: int = 500
+    clock: str = "real"
+    """"real" follows the machine's time; "manual" stands still until POST /_sandbox/clock
+    advances it (see `clock.py`)."""
+    rate_limits: dict[str, RateLimit | None] = field(default_factory=bandwidth_limits)
+    """Per request group (see `limits.py`); None means unlimited. Changeable at run time with
+    POST /_sandbox/ratelimits."""
+    large_account: LargeAccount | None = None
+    """Seed a large account at start-up and on every reset (`--large-account`)."""
 
 
 #: Fields POST /_sandbox/config may change, with the type each must have.

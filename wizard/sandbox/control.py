@@ -47,6 +47,9 @@ async def index(request: Request) -> Response:
                 f"GET|POST|DELETE {PREFIX}/faults": "list, add or clear injected faults",
                 f"GET|POST {PREFIX}/config": "read or change run-time behaviour",
                 f"POST {PREFIX}/inbound": "simulate a text sent to one of the account's numbers",
+                f"GET|POST {PREFIX}/clock": "read, freeze, resume or advance the sandbox's time",
+                f"POST {PREFIX}/seed": "reset, then seed a large account",
+                f"GET|POST {PREFIX}/ratelimits": "read or change the rate limits per group",
             }
         }
     )

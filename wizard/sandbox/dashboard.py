@@ -310,22 +310,6 @@ async def get_location(request: Request) -> Response:
         return xml_response(el("SipPeerResponse", _sip_peer(found)))
 
 
-async def list_location_numbers(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        numbers = [
-            el("SipPeerTelephoneNumber", el("FullNumber", text=number)) for number in found.numbers
-        ]
-    return xml_response(
-        el("SipPeerTelephoneNumbersResponse", el("SipPeerTelephoneNumbers", numbers))
-    )
-
-
 def _sip_peer(location: Location) -> ET.Element:
     return el(
         "SipPeer",
@@ -607,7 +591,6 @@ ROUTES = [
     Route(SITE + "/sippeers", list_locations, methods=["GET"]),
     Route(SITE + "/sippeers", create_location, methods=["POST"]),
     Route(PEER, get_location, methods=["GET"]),
-    Route(PEER + "/tns", list_location_numbers, methods=["GET"]),
     Route(MESSAGING + "/features/sms", put_sms, methods=["POST", "PUT"]),
     Route(MESSAGING + "/features/sms", get_sms, methods=["GET"]),
     Route(MESSAGING + "/features/mms", put_mms, methods=["POST", "PUT"]),

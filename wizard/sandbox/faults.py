@@ -192,7 +192,7 @@ class SandboxMiddleware:
                 # Read the body first: a client that times out must not stop the work, just as
                 # on the real API a POST the client gave up on may still have been carried out.
                 receive = await _buffered(receive)
-                await asyncio.sleep(fault.delay)
+                await self.state.time.sleep(fault.delay)
                 fault_handled = False
             else:
                 fault_handled = fault is not None and await self._apply(
@@ -206,6 +206,8 @@ class SandboxMiddleware:
                     # Arrival time: a dropped request finishes after the retry it provoked,
                     # and the log must still read in the order the client asked.
                     "time": round(arrived, 6),
+                    # Real time orders the log even while the sandbox's clock stands still.
+                    "arrival": started,
                     "method": method,
                     "path": path,
                     "route": self._route_of(scope),
@@ -232,13 +234,21 @@ class SandboxMiddleware:
         if fault.kind == "drop":
             await _drop(raw_send)
             return
+
+        async def client_leaves() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        leaving = asyncio.ensure_future(client_leaves())
+        held = asyncio.ensure_future(self.state.time.sleep(fault.delay))
         try:
-            async with asyncio.timeout(fault.delay):
-                while (await receive())["type"] != "http.disconnect":
-                    pass
+            await asyncio.wait({leaving, held}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (leaving, held):
+                task.cancel()
+            await asyncio.gather(leaving, held, return_exceptions=True)
+        if leaving.done() and not leaving.cancelled() and leaving.exception() is None:
             return  # the client went away: there is no one to answer
-        except TimeoutError:
-            pass
         for message in answer:
             await send(message)
 

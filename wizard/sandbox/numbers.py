@@ -1,5 +1,5 @@
-"""Dashboard API routes for phone numbers: search, order (the guide's steps 6 and 7), the order
-list that finds an order again by CustomerOrderId, and the account's in-service numbers.
+"""Dashboard API routes for phone numbers: search, order (the guide's steps 6 and 7) and the order
+list that finds an order again by CustomerOrderId. The lists of numbers are in `inventory.py`.
 
 Order errors use the ErrorList shape and echo the order, as the real API does. PARTIAL and FAILED
 orders are still HTTP 200: the outcome is in the body, never in the status code.
@@ -365,33 +365,9 @@ def _first_link(request: Request) -> str:
     return f'Link=<{base_url(request)}{request.url.path}?page=1&size=500>;rel="first";'
 
 
-# -- in-service numbers ---------------------------------------------------------------------
-
-
-async def in_service_numbers(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        numbers = sorted(state.in_service)
-    return xml_response(
-        el(
-            "TNs",
-            el("TotalCount", text=len(numbers)),
-            el("Links", el("first", text=_first_link(request))),
-            el(
-                "TelephoneNumbers",
-                el("Count", text=len(numbers)),
-                [el("TelephoneNumber", text=number) for number in numbers],
-            ),
-        )
-    )
-
-
 ROUTES = [
     Route(ACCOUNT + "/availableNumbers", available_numbers, methods=["GET"]),
     Route(ACCOUNT + "/orders", list_orders, methods=["GET"]),
     Route(ACCOUNT + "/orders", create_order, methods=["POST"]),
     Route(ACCOUNT + "/orders/{order}", get_order, methods=["GET"]),
-    Route(ACCOUNT + "/inserviceNumbers", in_service_numbers, methods=["GET"]),
 ]

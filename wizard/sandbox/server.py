@@ -18,12 +18,23 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
-from wizard.sandbox import applications, control, dashboard, messaging, numbers, oauth
+from wizard.sandbox import (
+    applications,
+    control,
+    control_scale,
+    dashboard,
+    inventory,
+    messaging,
+    numbers,
+    oauth,
+    teardown,
+)
 from wizard.sandbox.callbacks import CallbackDispatcher
 from wizard.sandbox.config import SandboxConfig
 from wizard.sandbox.faults import SandboxMiddleware
 from wizard.sandbox.identity import Identity
 from wizard.sandbox.state import SandboxState
+from wizard.sandbox.throttle import ThrottleMiddleware
 
 __all__ = [
     "Identity",
@@ -47,21 +58,32 @@ class SandboxStartError(RuntimeError):
 
 
 def create_app(config: SandboxConfig | None = None, state: SandboxState | None = None) -> Any:
-    """The whole sandbox as one ASGI app (fault/log middleware around a Starlette router)."""
+    """The whole sandbox as one ASGI app: fault/log middleware, then rate limits, then a
+    Starlette router (so a 429 is logged like any answer, and a fault wins over a limit)."""
     config = config or SandboxConfig()
     state = state or SandboxState(config)
     routes = [
         *dashboard.ROUTES,
+        *inventory.ROUTES,
+        *teardown.ROUTES,
         *applications.ROUTES,
         *numbers.ROUTES,
         *messaging.ROUTES,
         *oauth.ROUTES,
         *control.ROUTES,
+        *control_scale.ROUTES,
     ]
     router = Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
     router.state.sandbox = state
     router.state.dispatcher = CallbackDispatcher(state)
-    return SandboxMiddleware(router, state, routes)
+    return SandboxMiddleware(ThrottleMiddleware(router, state), state, routes)
+
+
+def _dispatcher_of(app: Any) -> CallbackDispatcher:
+    """The router's dispatcher, under however many middleware layers `create_app` adds."""
+    while not isinstance(app, Starlette):
+        app = app.app
+    return app.state.dispatcher
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -106,7 +128,7 @@ class SandboxServer:
         self.config = config or SandboxConfig()
         self.state = SandboxState(self.config)
         self.app = create_app(self.config, self.state)
-        self.dispatcher: CallbackDispatcher = self.app.app.state.dispatcher
+        self.dispatcher: CallbackDispatcher = _dispatcher_of(self.app)
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._port: int | None = None

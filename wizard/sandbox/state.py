@@ -18,16 +18,20 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.sandbox import disconnects
+from wizard.sandbox.clock import MANUAL, SandboxClock
 from wizard.sandbox.config import SandboxConfig, runtime_view
 from wizard.sandbox.faults import FaultRegistry
 from wizard.sandbox.orders import NumberPool, Outcome, status_at
+from wizard.sandbox.ratelimit import RateLimiter
 
 #: Bounded memory: creates beyond these answer with an error instead of growing without end.
 MAX_SITES = 50
 MAX_LOCATIONS = 500
 MAX_APPLICATIONS = 200
 MAX_ORDERS = 1000
-MAX_IN_SERVICE = 10_000
+MAX_IN_SERVICE = 20_000
+"""Room for a seeded large account (10,000 numbers) and as many ordered on top of it."""
 MAX_TOKENS = 100
 
 FIRST_LOCATION_ID = 500101
@@ -232,15 +236,19 @@ class SandboxState:
         self.lock = threading.RLock()
         self.initial_config = config
         self.identity = config.identity
-        self.clock = clock
-        self.wall = wall
+        self.time = SandboxClock(manual=config.clock == MANUAL, monotonic=clock, wall=wall)
+        """The sandbox's one clock: sleeps, elapsed time and timestamps (see clock.py)."""
+        self.clock: Callable[[], float] = self.time
+        """Monotonic seconds for orders and tokens; an embedder may swap in its own callable."""
+        self.wall: Callable[[], float] = self.time.wall
         self.faults = FaultRegistry()
         self.reset()
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Back to one site and nothing else; runtime config and faults back to the start."""
+    def reset(self, *, with_large_account: bool = True) -> None:
+        """Back to one site and nothing else (plus the start-up large account, if any, unless
+        `with_large_account` is False); runtime config, faults, clock and limits back too."""
         with self.lock:
             self.config = replace(self.initial_config)
             self.ids = IdFactory(self.config.seed)
@@ -260,6 +268,11 @@ class SandboxState:
             self.request_counts: dict[str, int] = {}
             self.recent_requests: deque[dict[str, Any]] = deque(maxlen=self.config.max_request_log)
             self.tokens: OrderedDict[str, float] = OrderedDict()
+            self.disconnects: dict[str, disconnects.Disconnect] = {}
+            self.aging: set[str] = set()
+            """Numbers this account disconnected: gone from service, never offered again."""
+            self.time.restart(manual=self.config.clock == MANUAL)
+            self.rate_limiter = RateLimiter(self.config.rate_limits, self.time)
             self.faults.clear()
             seeded = Site(
                 id=self.identity.site_id,
@@ -276,6 +289,10 @@ class SandboxState:
                 },
             )
             self.sites[seeded.id] = seeded
+            if with_large_account and self.config.large_account is not None:
+                from wizard.sandbox.seed import seed_large  # seed builds on this module
+
+                seed_large(self, self.config.large_account)
             self.generation = getattr(self, "generation", 0) + 1
 
     # -- orders ----------------------------------------------------------------------------
@@ -288,8 +305,10 @@ class SandboxState:
             self.allocated.update(order.outcome.failed)
 
     def advance(self) -> None:
-        """Apply every order whose delay has passed: completed numbers go in service."""
+        """Apply every order whose delay has passed: completed numbers go in service,
+        disconnected numbers leave it."""
         with self.lock:
+            disconnects.settle_due(self, self.clock())
             if not self._pending_orders:
                 return
             now = self.clock()
@@ -351,7 +370,7 @@ class SandboxState:
             # Entries arrive when a request ends; keep them in the order the requests began.
             log = self.recent_requests
             index = len(log) - 1
-            while index > 0 and log[index - 1]["time"] > entry["time"]:
+            while index > 0 and _arrival(log[index - 1]) > _arrival(entry):
                 log[index - 1], log[index] = log[index], log[index - 1]
                 index -= 1
 
@@ -396,7 +415,13 @@ class SandboxState:
                     "recent": list(self.recent_requests),
                 },
                 "faults": self.faults.describe(),
+                "clock": self.time.describe(),
+                "disconnects": [_disconnect_json(d, now) for d in self.disconnects.values()],
             }
+
+
+def _arrival(entry: dict[str, Any]) -> float:
+    return float(entry.get("arrival", entry["time"]))
 
 
 def _site_json(site: Site) -> dict[str, Any]:
@@ -443,4 +468,19 @@ def _order_json(order: Order, now: float) -> dict[str, Any]:
         "completed_numbers": list(order.outcome.completed) if final else [],
         "failed_numbers": list(order.outcome.failed) if final else [],
         "created": iso(order.created_wall),
+    }
+
+
+def _disconnect_json(disconnect: disconnects.Disconnect, now: float) -> dict[str, Any]:
+    return {
+        "id": disconnect.id,
+        "customer_order_id": disconnect.customer_order_id,
+        "status": disconnect.status(now),
+        "numbers": list(disconnect.numbers),
+        "disconnected": list(disconnect.disconnected),
+        "errors": [
+            {"code": code, "description": text, "number": number}
+            for code, text, number in disconnect.errors
+        ],
+        "created": iso(disconnect.created_wall),
     }
