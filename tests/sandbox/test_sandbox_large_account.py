@@ -126,7 +126,7 @@ def test_the_same_seed_gives_the_same_account_and_another_seed_another():
     shape = LargeAccount(numbers=800, locations=16, applications=9, sites=3, toll_free=40)
 
     def seeded(seed: int) -> dict[str, object]:
-        state = SandboxState(SandboxConfig(seed=seed))
+        state = SandboxState(SandboxConfig(seed=seed), seeder=seed_large)
         seed_large(state, shape)
         return _shape(state)
 

@@ -33,6 +33,7 @@ from wizard.sandbox.callbacks import CallbackDispatcher
 from wizard.sandbox.config import SandboxConfig
 from wizard.sandbox.faults import SandboxMiddleware
 from wizard.sandbox.identity import Identity
+from wizard.sandbox.seed import seed_large
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.throttle import ThrottleMiddleware
 
@@ -61,7 +62,7 @@ def create_app(config: SandboxConfig | None = None, state: SandboxState | None =
     """The whole sandbox as one ASGI app: fault/log middleware, then rate limits, then a
     Starlette router (so a 429 is logged like any answer, and a fault wins over a limit)."""
     config = config or SandboxConfig()
-    state = state or SandboxState(config)
+    state = state or SandboxState(config, seeder=seed_large)
     routes = [
         *dashboard.ROUTES,
         *inventory.ROUTES,
@@ -126,7 +127,7 @@ class SandboxServer:
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
-        self.state = SandboxState(self.config)
+        self.state = SandboxState(self.config, seeder=seed_large)
         self.app = create_app(self.config, self.state)
         self.dispatcher: CallbackDispatcher = _dispatcher_of(self.app)
         self._server: uvicorn.Server | None = None

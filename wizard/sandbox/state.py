@@ -232,8 +232,12 @@ class SandboxState:
         *,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        seeder: Callable[[SandboxState, Any], object] | None = None,
     ) -> None:
         self.lock = threading.RLock()
+        self.seeder = seeder
+        """Builds the start-up large account on a reset (`wizard.sandbox.seed.seed_large`, handed
+        in by the server: the seeder builds on this module, so this module cannot import it)."""
         self.initial_config = config
         self.identity = config.identity
         self.time = SandboxClock(manual=config.clock == MANUAL, monotonic=clock, wall=wall)
@@ -289,10 +293,9 @@ class SandboxState:
                 },
             )
             self.sites[seeded.id] = seeded
-            if with_large_account and self.config.large_account is not None:
-                from wizard.sandbox.seed import seed_large  # seed builds on this module
-
-                seed_large(self, self.config.large_account)
+            large = self.config.large_account
+            if with_large_account and large is not None and self.seeder is not None:
+                self.seeder(self, large)
             self.generation = getattr(self, "generation", 0) + 1
 
     # -- orders ----------------------------------------------------------------------------
