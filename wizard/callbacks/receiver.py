@@ -72,14 +72,6 @@ class EventStream:
         self._queues.discard(self._queue)
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-class _ClientGone(Exception):
-    pass
-
-
 _END = object()
 
 
@@ -134,6 +126,7 @@ class CallbackReceiver:
         self._queues: set[asyncio.Queue[object]] = set()
         if on_event is not None:
             self._subscribers.append(on_event)
+        self._app = self._build_app()
 
     def __repr__(self) -> str:
         auth = (
@@ -208,85 +201,83 @@ class CallbackReceiver:
         for queue in tuple(self._queues):
             queue.put_nowait(event)
 
-    # -- ASGI --------------------------------------------------------------------------------
+    # -- HTTP --------------------------------------------------------------------------------
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 1008})
-            return
-        try:
-            await self._handle(scope, receive, send)
-        except _ClientGone:
-            return
-        except Exception as error:
-            # A bug, not the client's fault; keep the traceback out of the user's terminal.
-            logger.debug("callback receiver failed", exc_info=True)
-            self.last_error = f"The callback receiver failed on a request ({type(error).__name__})."
-            with contextlib.suppress(Exception):  # the answer may already have started
-                await _respond(send, 500, "The receiver failed; Bandwidth will retry.")
+        await self._app(scope, receive, send)
 
-    async def _handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        path = scope.get("path") or "/"
-        if path.rstrip("/") != self.path.rstrip("/"):
-            await _respond(send, 404, f"Nothing here: callbacks go to {self.path}.")
-            return
-        method = scope.get("method", "")
-        if method in ("GET", "HEAD"):
-            await _respond(send, 200, "bw-wizard is listening: Bandwidth POSTs callbacks here.")
-            return
-        if method != "POST":
-            await _respond(send, 405, "Use POST.", [(b"allow", b"POST, GET, HEAD")])
-            return
-        headers = _headers(scope)
-        if self.requires_auth and not self._authorised(headers.get(b"authorization")):
-            challenge = f'Basic realm="{self.realm}"'.encode()
-            await _respond(
-                send, 401, "Authentication required.", [(b"www-authenticate", challenge)]
+    def _build_app(self) -> Any:
+        """Starlette does the routing (404, 405 with Allow), Basic auth (the challenge is
+        answered here: Bandwidth sends credentials only after a 401) and the body size limit
+        (413 on Content-Length or as soon as the body passes it, never holding more)."""
+        from starlette.applications import Starlette
+        from starlette.exceptions import HTTPException
+        from starlette.middleware import Middleware
+        from starlette.middleware.authentication import AuthenticationMiddleware
+        from starlette.routing import Route
+
+        paths = [self.path] if self.path == "/" else [self.path, self.path + "/"]
+        routes = [
+            Route(
+                path,
+                self._endpoint,
+                methods=["GET", "HEAD", "POST"],
+                max_body_size=self.max_body,
             )
-            return
-        length = headers.get(b"content-length")
-        if length is not None:
-            if not length.strip().isdigit():
-                await _respond(send, 400, "Content-Length is not a number.")
-                return
-            # Bounded before int(): a 5000-digit length would raise, not be "too large".
-            if len(length.strip()) > 18 or int(length) > self.max_body:
-                await _respond(send, 413, self._too_large())
-                return
+            for path in paths
+        ]
+
+        async def not_found(request: Any, error: Exception) -> Any:
+            return _answer(404, f"Nothing here: callbacks go to {self.path}.")
+
+        async def not_allowed(request: Any, error: Exception) -> Any:
+            return _answer(405, "Use POST.", {"allow": "POST, GET, HEAD"})
+
+        async def failed(request: Any, error: Exception) -> Any:
+            if isinstance(error, HTTPException):
+                return _answer(error.status_code, str(error.detail))
+            # A bug, not the client's fault; keep the traceback out of the user's terminal.
+            logger.debug("callback receiver failed", exc_info=error)
+            self.last_error = f"The callback receiver failed on a request ({type(error).__name__})."
+            return _answer(500, "The receiver failed; Bandwidth will retry.")
+
+        return Starlette(
+            routes=routes,
+            middleware=[Middleware(AuthenticationMiddleware, backend=_BasicAuth(self))],
+            exception_handlers={404: not_found, 405: not_allowed, Exception: failed},
+        )
+
+    async def _endpoint(self, request: Any) -> Any:
+        from starlette.requests import ClientDisconnect
+
+        if request.method in ("GET", "HEAD"):
+            return _answer(200, "bw-wizard is listening: Bandwidth POSTs callbacks here.")
+        if self.requires_auth and not request.user.is_authenticated:
+            return _answer(
+                401, "Authentication required.", {"www-authenticate": f'Basic realm="{self.realm}"'}
+            )
+        length = request.headers.get("content-length")
+        if length is not None and not length.strip().isdigit():
+            return _answer(400, "Content-Length is not a number.")
         try:
             async with asyncio.timeout(self.body_timeout):
-                body = await self._read_body(receive)
-        except _BodyTooLarge:
-            await _respond(send, 413, self._too_large())
-            return
+                body = await request.body()
         except TimeoutError:
-            await _respond(
-                send,
-                408,
-                "The body took too long to arrive.",
-                [(b"connection", b"close")],
-            )
-            return
+            return _answer(408, "The body took too long to arrive.", {"connection": "close"})
+        except ClientDisconnect:
+            return _answer(400, "The client went away before the body arrived.")
         events, problem = self._parse(body)
         if problem:
-            await _respond(send, 400, problem)
-            return
+            return _answer(400, problem)
         status, answer = await self._accept(events)
-        await _respond(send, status, answer, json_body=status == 200)
+        return _answer(status, answer, json_body=status == 200)
 
-    def _too_large(self) -> str:
-        return f"The body is larger than {self.max_body} bytes."
-
-    def _authorised(self, header: bytes | None) -> bool:
+    def authorised(self, header: str | None) -> bool:
         """Basic credentials match, compared in constant time (both parts, always)."""
         if not header:
             return False
-        scheme, _, value = header.strip().partition(b" ")
-        if scheme.lower() != b"basic":
+        scheme, _, value = header.strip().partition(" ")
+        if scheme.lower() != "basic":
             return False
         try:
             decoded = base64.b64decode(value.strip(), validate=True)
@@ -296,22 +287,6 @@ class CallbackReceiver:
         user_ok = hmac.compare_digest(user, self._user)
         password_ok = hmac.compare_digest(password, self._password)
         return bool(sep) and user_ok and password_ok
-
-    async def _read_body(self, receive: Any) -> bytes:
-        """The body, refusing as soon as it passes `max_body` (never holding more)."""
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _ClientGone
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise _BodyTooLarge
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
 
     def _parse(self, body: bytes) -> tuple[list[Mapping[str, Any]], str | None]:
         try:
@@ -443,43 +418,32 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _headers(scope: Mapping[str, Any]) -> dict[bytes, bytes]:
-    return {bytes(name).lower(): bytes(value) for name, value in scope.get("headers", [])}
+class _BasicAuth:
+    """Starlette's authentication backend for the receiver's Basic credentials: a request with
+    the right ones is authenticated, any other is not (the endpoint answers the challenge)."""
+
+    def __init__(self, receiver: CallbackReceiver) -> None:
+        self.receiver = receiver
+
+    async def authenticate(self, conn: Any) -> Any:
+        from starlette.authentication import AuthCredentials, SimpleUser
+
+        if not self.receiver.authorised(conn.headers.get("authorization")):
+            return None
+        return AuthCredentials(["authenticated"]), SimpleUser("bandwidth")
 
 
-async def _respond(
-    send: Any,
-    status: int,
-    text: str,
-    headers: Iterable[tuple[bytes, bytes]] = (),
-    *,
-    json_body: bool = False,
-) -> None:
+def _answer(
+    status: int, text: str, headers: Mapping[str, str] | None = None, *, json_body: bool = False
+) -> Any:
+    """A JSON answer: the counts for a 200, else {"message"|"error": sentence}."""
+    from starlette.responses import Response
+
     if json_body:
-        body, content_type = text.encode(), b"application/json"
+        body = text.encode()
     else:
         field_name = "error" if status >= 400 else "message"
-        body, content_type = (json.dumps({field_name: text}) + "\n").encode(), b"application/json"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", content_type),
-                (b"content-length", str(len(body)).encode()),
-                *headers,
-            ],
-        }
+        body = (json.dumps({field_name: text}) + "\n").encode()
+    return Response(
+        body, status_code=status, headers=dict(headers or {}), media_type="application/json"
     )
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _lifespan(receive: Any, send: Any) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-
