@@ -3,7 +3,8 @@
 One sandbox (a `SandboxThread`) serves both sides, reset before every run. The wizard side runs
 `apply`'s own body (`wizard.commands.apply_run.ApplyRun`, which prepares through
 `wizard.apply_setup`) in this interpreter, pointed at the sandbox as if it were a real account:
-a config file naming its URLs and `BW_PASSWORD` in the environment, fresh progress each run.
+a config file naming its URLs and `BW_CLIENT_SECRET` in the environment, fresh progress each
+run.
 The baseline is the floor: the same requests, in sequence, with one `httpx.Client`, parsing
 only the ids it needs. It does not poll the order (with delay 0 it is complete when created),
 so the wizard's request count must equal the script's plus the wizard's order polls; both are
@@ -38,7 +39,7 @@ from benchmarks.common import (
 )
 
 TARGET = 1.5
-ORDER_POLL_ROUTE = "GET /api/accounts/{account}/orders/{order}"
+ORDER_POLL_ROUTE = "GET /api/v2/accounts/{account}/orders/{order}"
 APP_NAME = "bw-wizard bench"
 LOCATION_NAME = "bw-wizard"
 AREA_CODE = "919"
@@ -47,6 +48,8 @@ TEXT = "Hello from bw-wizard"
 CALLBACK_URL = "http://127.0.0.1:9/callbacks"
 """Nothing listens there: the sandbox's one callback attempt per run is refused at once, the same
 for both sides (retries are pushed past the run, and reset cancels them)."""
+CAMPAIGN = "CA1B2C3"
+"""The sandbox's registered 10DLC campaign."""
 CALLBACK_USER = "bw-wizard"
 BENCH_CALLBACK_PASSWORD = "bench-callback-password-0123"
 """Not a secret: the benchmark's own value, sent to its own sandbox."""
@@ -95,8 +98,8 @@ class Flow:
         sb, ident = self.sandbox, self.identity
         return f"""# A "real account" config that happens to point at the benchmark's sandbox.
 account_id = "{ident.account_id}"
-username = "{ident.username}"
-dashboard_url = "{sb.dashboard_url}"
+client_id = "{ident.client_id}"
+dashboard_url = "{sb.api_v2_url}"
 messaging_url = "{sb.messaging_url}"
 oauth_token_url = "{sb.oauth_token_url}"
 
@@ -112,10 +115,17 @@ callback_user = "{CALLBACK_USER}"
 name = "{LOCATION_NAME}"
 default = true
 
+[features]
+toll_free = true
+short_code = true
+
 [order]
 area_code = "{AREA_CODE}"
 quantity = 1
 timeout = 30
+
+[compliance]
+campaign_id = "{CAMPAIGN}"
 
 [message]
 to = ["{DESTINATION}"]
@@ -164,11 +174,17 @@ text = "{TEXT}"
         account = f"/accounts/{ident.account_id}"
         site = f"{account}/sites/{ident.site_id}"
         xml = {"Content-Type": "application/xml; charset=utf-8"}
-        with httpx.Client(
-            base_url=self.sandbox.dashboard_url,
-            auth=(ident.username, ident.password),
+        signed_in = httpx.post(
+            self.sandbox.oauth_token_url,
+            data={"grant_type": "client_credentials"},
+            auth=(ident.client_id, ident.client_secret),
             timeout=10,
             trust_env=False,
+        )
+        signed_in.raise_for_status()
+        bearer = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        with httpx.Client(
+            base_url=self.sandbox.api_v2_url, headers=bearer, timeout=10, trust_env=False
         ) as client:
 
             def call(method: str, url: str, body: str | None = None, **kw: Any) -> httpx.Response:
@@ -206,15 +222,14 @@ text = "{TEXT}"
                 "<SipPeerSmsFeature><SipPeerSmsFeatureSettings><TollFree>true</TollFree>"
                 "<ShortCode>true</ShortCode><Protocol>HTTP</Protocol><Zone1>true</Zone1>"
                 "<Zone2>false</Zone2><Zone3>false</Zone3><Zone4>false</Zone4>"
-                "<Zone5>false</Zone5></SipPeerSmsFeatureSettings><HttpSettings>"
-                "<ProxyPeerId>539692</ProxyPeerId></HttpSettings></SipPeerSmsFeature>",
+                "<Zone5>false</Zone5></SipPeerSmsFeatureSettings><HttpSettings/>"
+                "</SipPeerSmsFeature>",
             )
             call(
                 "POST",
                 f"{features}/mms",
-                "<MmsFeature><MmsSettings><protocol>HTTP</protocol></MmsSettings><Protocols>"
-                "<HTTP><HttpSettings><ProxyPeerId>539692</ProxyPeerId></HttpSettings></HTTP>"
-                "</Protocols></MmsFeature>",
+                "<MmsFeature><MmsSettings><Protocol>HTTP</Protocol></MmsSettings><Protocols>"
+                "<HTTP><HttpSettings/></HTTP></Protocols></MmsFeature>",
             )
             call(
                 "PUT",
@@ -227,7 +242,7 @@ text = "{TEXT}"
                 f"{account}/availableNumbers",
                 params={"areaCode": AREA_CODE, "quantity": 1},
             )
-            number = _tag(found.text, "TelephoneNumber")
+            number = "+1" + _tag(found.text, "TelephoneNumber")[-10:]
             call(
                 "POST",
                 f"{account}/orders",
@@ -236,6 +251,28 @@ text = "{TEXT}"
                 f"</SiteId><PeerId>{peer.rsplit('/', 1)[1]}</PeerId>"
                 "<CustomerOrderId>bench-script-order</CustomerOrderId></Order>",
             )
+            # Ready to send: the new number on the registered 10DLC campaign.
+            client.get(f"{account}/tendlc/phoneNumbers/{number}")  # 404: on no campaign yet
+            on_campaign = f"{account}/tendlc/campaigns/{CAMPAIGN}/phoneNumbers"
+            client.get(on_campaign, params={"phoneNumber": number}).raise_for_status()
+            option_order = _tag(
+                call(
+                    "POST",
+                    f"{account}/tnoptions",
+                    "<TnOptionOrder><CustomerOrderId>bench-script-ready</CustomerOrderId>"
+                    "<TnOptionGroups><TnOptionGroup><Sms>on</Sms><A2pSettings>"
+                    f"<Action>asSpecified</Action><CampaignId>{CAMPAIGN}</CampaignId>"
+                    "<MessageClass>M</MessageClass></A2pSettings><TelephoneNumbers>"
+                    f"<TelephoneNumber>{number}</TelephoneNumber></TelephoneNumbers>"
+                    "</TnOptionGroup></TnOptionGroups></TnOptionOrder>",
+                ).text,
+                "OrderId",
+            )
+            call("GET", f"{account}/tnoptions/{option_order}")
+            ready = client.get(on_campaign, params={"phoneNumber": number})
+            if "SUCCESS" not in ready.text:
+                raise ValueError(f"the number is not ready: {ready.text[:200]}")
+            call("GET", f"{account}/applications/{app_id}/associatedsippeers")
             sent = client.post(
                 f"{self.sandbox.messaging_url}/users/{ident.account_id}/messages",
                 json={
@@ -303,7 +340,7 @@ def run(pairs: int = MIN_PAIRS, *, warmup: int = 1, want_profile: bool = True) -
         identity = sandbox.config.identity
         with isolated_process_env(
             dirs,
-            BW_PASSWORD=identity.password,
+            BW_CLIENT_SECRET=identity.client_secret,
             BW_CALLBACK_PASSWORD=BENCH_CALLBACK_PASSWORD,
         ):
             flow = Flow(sandbox, dirs)

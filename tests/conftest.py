@@ -21,6 +21,7 @@ TEST_SANDBOX: dict[str, float | int] = {
     "callback_retry_initial": 0.1,
     "callback_retry_max_interval": 0.5,
     "callback_retry_window": 3.0,
+    "campaign_provisioning_delay": 0.0,
 }
 """The session sandbox: fast orders and callbacks (also what `make screenshots` draws against)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,14 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def make_jwt(claims: dict[str, Any], signature: bytes = b"sig") -> str:
+    """A JWT as Bandwidth's token endpoint shapes one (any signature: clients do not check it)."""
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+    header = b64(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+    payload = b64(json.dumps(claims).encode())
+    return f"{header}.{payload}.{b64(signature)}"

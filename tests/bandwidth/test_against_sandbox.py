@@ -82,11 +82,23 @@ async def control(sandbox: Any) -> AsyncIterator[Control]:
         await ctl.aclose()
 
 
+def oauth(sandbox: Any) -> OAuth2ClientCredentials:
+    """The sandbox's full-account API Credentials (public demo data)."""
+    ident = sandbox.identity
+    return OAuth2ClientCredentials(sandbox.oauth_token_url, ident.client_id, ident.client_secret)
+
+
 def dashboard(sandbox: Any, **kw: Any) -> DashboardClient:
     ident = sandbox.identity
     kw.setdefault("retry", FAST)
-    auth = kw.pop("auth", None) or basic_auth(ident.username, ident.password)
+    auth = kw.pop("auth", None) or oauth(sandbox)
     return DashboardClient(sandbox.dashboard_url, ident.account_id, auth, **kw)
+
+
+def messaging(sandbox: Any, **kw: Any) -> MessagingClient:
+    ident = sandbox.identity
+    auth = kw.pop("auth", None) or oauth(sandbox)
+    return MessagingClient(sandbox.messaging_url, ident.account_id, auth, **kw)
 
 
 async def wait_for_order(client: DashboardClient, order_id: str, timeout: float = 10.0) -> Order:
@@ -174,7 +186,9 @@ async def test_every_dashboard_method(sandbox: Any, control: Control) -> None:
         sms = await client.enable_sms(site_id, loc.id)
         assert sms.is_http and sms.zones == (True, False, False, False, False)
         stored = await client.get_sms(site_id, loc.id)
-        assert stored is not None and stored.is_http and stored.proxy_peer_id == "539692"
+        # The proxy peer is the one the sandbox chose, as Bandwidth's answer names it.
+        assert stored is not None and stored.is_http and stored.proxy_peer_id == sms.proxy_peer_id
+        assert sms.proxy_peer_id and sms.proxy_peer_id != "539692"
         mms = await client.enable_mms(site_id, loc.id)
         assert mms.is_http
         stored_mms = await client.get_mms(site_id, loc.id)
@@ -212,9 +226,7 @@ async def test_send_message_today_and_in_the_guides_generation(sandbox: Any) -> 
     async with dashboard(sandbox) as client:
         app_id, loc_id = await _location_with_messaging(client, ident.site_id)
         number = _e164(await _ordered_number(client, ident.site_id, loc_id))
-    current = MessagingClient(
-        sandbox.messaging_url, ident.account_id, basic_auth(ident.username, ident.password)
-    )
+    current = messaging(sandbox)
     legacy = MessagingClient(
         sandbox.legacy_messaging_url, ident.user_id, basic_auth(ident.token, ident.secret)
     )
@@ -250,7 +262,8 @@ async def test_bad_oauth_client_secret(sandbox: Any) -> None:
         with pytest.raises(BandwidthError) as info:
             await client.get_account()
     assert info.value.kind == "auth"
-    assert "OAuth2 client id and client secret" in info.value.hint
+    assert "client id and client secret" in info.value.hint
+    assert "Bandwidth App > Account > API Credentials" in info.value.hint
     assert "wrong-secret" not in str(info.value)
 
 
@@ -263,7 +276,7 @@ async def test_wrong_credentials_name_the_right_set(sandbox: Any) -> None:
         with pytest.raises(BandwidthError) as info:
             await client.get_account()
     assert (info.value.status, info.value.kind) == (401, "auth")
-    assert "Dashboard" in info.value.hint
+    assert "retired API users" in info.value.hint
     legacy = MessagingClient(
         sandbox.legacy_messaging_url, ident.user_id, basic_auth(ident.token, "nope")
     )
@@ -271,16 +284,15 @@ async def test_wrong_credentials_name_the_right_set(sandbox: Any) -> None:
         with pytest.raises(BandwidthError) as info:
             await legacy.send_message("a", "+19195550000", ["+19195550001"], "hi")
     assert (info.value.status, info.value.kind) == (401, "auth")
-    assert "token and secret" in info.value.hint
+    assert "catapult messaging API refused the token and secret" in info.value.hint
 
 
 async def test_wrong_account_id(sandbox: Any) -> None:
-    ident = sandbox.identity
-    auth = basic_auth(ident.username, ident.password)
+    auth = oauth(sandbox)
     async with DashboardClient(sandbox.dashboard_url, "1234567", auth, retry=NO_RETRY) as client:
         with pytest.raises(BandwidthError) as info:
             await client.list_sites()
-    assert info.value.kind in ("auth", "not_found")
+    assert info.value.kind in ("auth", "forbidden", "not_found")
 
 
 async def test_13609_when_http_messaging_is_off(sandbox: Any, control: Control) -> None:
@@ -373,11 +385,7 @@ async def test_unknown_order_and_application_are_not_found(sandbox: Any) -> None
 
 
 async def test_messaging_validation_error(sandbox: Any) -> None:
-    ident = sandbox.identity
-    client = MessagingClient(
-        sandbox.messaging_url, ident.account_id, basic_auth(ident.username, ident.password)
-    )
-    async with client:
+    async with messaging(sandbox) as client:
         with pytest.raises(BandwidthError) as info:
             await client.send_message("app", "+19195550000", [], "")
     assert (info.value.status, info.value.kind) == (400, "validation")
@@ -451,24 +459,26 @@ async def test_post_is_not_retried(sandbox: Any, control: Control, kind: str) ->
     assert len(posts) == 1
 
 
-async def test_message_post_is_not_retried_on_429(sandbox: Any, control: Control) -> None:
+async def test_message_429_is_sent_again_after_the_wait(sandbox: Any, control: Control) -> None:
+    """A 429 on message create means the queue took nothing: the same message is sent again
+    after the X-RateLimit-Reset wait, and is accepted once."""
     ident = sandbox.identity
-    await control.fault(method="POST", path="/api/v2/users/*/messages", kind="rate_limit")
-    sleeper = SleepRecorder()
-    client = MessagingClient(
-        sandbox.messaging_url,
-        ident.account_id,
-        basic_auth(ident.username, ident.password),
-        retry=FAST,
-        sleep=sleeper,
+    async with dashboard(sandbox) as client:
+        app_id, loc_id = await _location_with_messaging(client, ident.site_id)
+        number = _e164(await _ordered_number(client, ident.site_id, loc_id))
+    await control.fault(
+        method="POST", path="/api/v2/users/*/messages", kind="rate_limit", reset_after=2
     )
-    async with client:
-        with pytest.raises(BandwidthError) as info:
-            await client.send_message("a", "+19195550000", ["+19195550001"], "hi")
-    assert info.value.kind == "rate_limited"
-    assert info.value.code == "max-message-queue-size-exceeded"
-    assert sleeper.calls == []
-    assert len(await control.requests("POST", "/messages")) == 1
+    sleeper = SleepRecorder()
+    async with messaging(sandbox, retry=FAST, sleep=sleeper) as client:
+        sent = await client.send_message(app_id, number, ["+19195550001"], "hi")
+    assert sent.id
+    (delay,) = sleeper.calls
+    assert 1.0 <= delay <= 3.0 + FAST.jitter * FAST.base_delay
+    tries = await control.requests("POST", "/messages")
+    assert [t["status"] for t in tries] == [429, 202]
+    state = await control.state()
+    assert [m["id"] for m in state["messages"]] == [sent.id]
 
 
 async def test_post_read_timeout_is_not_retried(sandbox: Any, control: Control) -> None:
@@ -516,17 +526,13 @@ async def test_application_settings_put_is_retried(sandbox: Any, control: Contro
 
 
 async def test_malformed_answers(sandbox: Any, control: Control) -> None:
-    ident = sandbox.identity
     await control.fault(method="GET", path="/api/accounts/*/applications", kind="malformed")
     await control.fault(method="POST", path="/api/v2/users/*/messages", kind="malformed")
     async with dashboard(sandbox) as client:
         with pytest.raises(BandwidthError) as info:
             await client.list_applications()
     assert info.value.kind == "general" and "malformed XML" in info.value.message
-    client2 = MessagingClient(
-        sandbox.messaging_url, ident.account_id, basic_auth(ident.username, ident.password)
-    )
-    async with client2:
+    async with messaging(sandbox) as client2:
         with pytest.raises(BandwidthError) as info:
             await client2.send_message("a", "+19195550000", ["+19195550001"], "hi")
     assert "malformed JSON" in info.value.message

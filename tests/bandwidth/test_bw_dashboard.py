@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from bw_helpers import plain_xml
 from bw_scripted_server import Reply, ScriptedServer
 
-from wizard.bandwidth import DashboardClient, basic_auth
+from wizard.bandwidth import Address, BandwidthError, DashboardClient, basic_auth
 
 ACCOUNT = "9900000"
 
@@ -52,14 +53,34 @@ async def test_get_account_and_sites(scripted: ScriptedServer) -> None:
     async with dash(scripted) as client:
         account = await client.get_account()
         site = await client.create_site("Lab", "d", address=address)
-        site2 = await client.create_site("Lab2")
+        site2 = await client.create_site("Lab2", address=Address.from_elements(address))
     assert (account.id, account.company_name) == (ACCOUNT, "Sandbox Co")
     assert (site.id, site.name, site.description) == ("42", "Lab", "d")
     assert (site2.id, site2.name) == ("43", "Lab2")
     body = plain_xml(scripted.seen("POST")[0].text)["Site"]
     assert list(body) == ["Name", "Description", "Address"]
     assert body["Address"] == address
-    assert list(plain_xml(scripted.seen("POST")[1].text)["Site"]) == ["Name"]
+    assert list(plain_xml(scripted.seen("POST")[1].text)["Site"]) == ["Name", "Address"]
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        (None, "needs an address"),
+        ({"StreetName": "Main", "City": "Raleigh", "StateCode": "NC", "Zip": "27606"}, "house"),
+        (Address("900", "Main", "Raleigh", "ZZ", "27606"), "state code"),
+        (Address("900", "Main", "Raleigh", "NC", "2760"), "five digits"),
+        (Address("900", "Main", "Raleigh", "NC", "27606", "Home"), "Billing or Service"),
+    ],
+)
+async def test_a_site_bandwidth_would_refuse_is_not_sent(
+    scripted: ScriptedServer, address: object, words: str
+) -> None:
+    async with dash(scripted) as client:
+        with pytest.raises(BandwidthError) as info:
+            await client.create_site("Lab", address=address)  # type: ignore[arg-type]
+    assert info.value.kind == "validation" and words in str(info.value)
+    assert scripted.requests == []
 
 
 async def test_find_application_and_location_by_name(scripted: ScriptedServer) -> None:
@@ -147,7 +168,52 @@ async def test_find_order_by_customer_order_id(scripted: ScriptedServer) -> None
         assert (order.id, order.status, order.customer_order_id) == ("new", "COMPLETE", "c-1")
         assert await client.find_order_by_customer_order_id("c-2") is None
     listing_call = scripted.seen("GET", "/api/accounts/*/orders")[0]
-    assert listing_call.query == {"customerOrderId": ["c-1"]}
+    # ListOrders requires page and size (numbers.yml); the first page is "1".
+    assert listing_call.query == {"customerOrderId": ["c-1"], "page": ["1"], "size": ["100"]}
+
+
+def _listing_page(entries: list[tuple[str, str]], next_page: str | None) -> str:
+    links = '<Links><first>Link=&lt;https://x/orders?page=1&amp;size=2&gt;;rel="first";</first>'
+    if next_page:
+        links += (
+            f'<next>Link=&lt;https://x/orders?page={next_page}&amp;size=2&gt;;rel="next";</next>'
+        )
+    links += "</Links>"
+    rows = "".join(
+        f"<OrderIdUserIdDate><CustomerOrderId>{cid}</CustomerOrderId><orderId>{oid}</orderId>"
+        f"<OrderDate>2024-01-0{i + 1}T00:00:00Z</OrderDate></OrderIdUserIdDate>"
+        for i, (cid, oid) in enumerate(entries)
+    )
+    return (
+        "<ResponseSelectWrapper><ListOrderIdUserIdDate><TotalCount>5</TotalCount>"
+        f"{links}{rows}</ListOrderIdUserIdDate></ResponseSelectWrapper>"
+    )
+
+
+async def test_find_order_follows_the_next_links_until_found(scripted: ScriptedServer) -> None:
+    pages = {
+        "1": _listing_page([("other-1", "o-1"), ("other-2", "o-2")], "o-3"),
+        "o-3": _listing_page([("other-3", "o-3"), ("other-4", "o-4")], "o-5"),
+        "o-5": _listing_page([("mine", "o-5")], None),
+    }
+    scripted.handle(
+        "GET", "/api/accounts/*/orders", lambda seen: Reply.xml(pages[seen.query["page"][0]])
+    )
+    scripted.script("GET", "/api/accounts/*/orders/o-5", Reply.xml(_order_xml("mine")))
+    async with dash(scripted) as client:
+        order = await client.find_order_by_customer_order_id("mine", page_size=2)
+    assert order is not None and order.id == "o-5"
+    listed = scripted.seen("GET", "/api/accounts/*/orders")
+    assert [s.query["page"] for s in listed] == [["1"], ["o-3"], ["o-5"]]
+    assert all(s.query["size"] == ["2"] for s in listed)
+
+
+async def test_find_order_stops_when_the_list_ends_or_loops(scripted: ScriptedServer) -> None:
+    looping = _listing_page([("other", "o-1")], "1")  # a next link back to the first page
+    scripted.handle("GET", "/api/accounts/*/orders", lambda _: Reply.xml(looping))
+    async with dash(scripted) as client:
+        assert await client.find_order_by_customer_order_id("mine") is None
+    assert len(scripted.seen("GET", "/api/accounts/*/orders")) == 1
 
 
 async def test_find_order_confirms_when_listing_has_no_customer_ids(

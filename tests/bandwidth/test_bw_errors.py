@@ -10,6 +10,7 @@ import socket
 
 import httpx
 import pytest
+from bw_helpers import SleepRecorder
 from bw_scripted_server import Reply, ScriptedServer
 
 from wizard.bandwidth import (
@@ -20,6 +21,7 @@ from wizard.bandwidth import (
     FieldError,
     MessagingClient,
     OAuth2ClientCredentials,
+    RetryPolicy,
     basic_auth,
 )
 
@@ -332,14 +334,18 @@ async def test_created_location_without_location_header(scripted: ScriptedServer
             await client.create_location("1", "x")
 
 
-async def test_401_on_dashboard_names_dashboard_credentials(scripted: ScriptedServer) -> None:
+async def test_401_to_a_username_and_password_says_api_users_are_retired(
+    scripted: ScriptedServer,
+) -> None:
     scripted.script("GET", "*", Reply.empty(401))
     async with dash(scripted) as client:
         with pytest.raises(BandwidthError) as info:
             await client.get_account()
     e = info.value
     assert e.kind == "auth"
-    assert "Dashboard" in e.hint and "username and password" in e.hint
+    assert "retired API users" in e.hint and "2026-12-02" in e.hint
+    assert "Bandwidth App > Account > API Credentials" in e.hint
+    assert "client id and client secret" in e.hint
 
 
 async def test_401_on_messaging_names_the_right_credentials(scripted: ScriptedServer) -> None:
@@ -350,9 +356,14 @@ async def test_401_on_messaging_names_the_right_credentials(scripted: ScriptedSe
             {"type": "unauthorized", "description": "Authentication Failed"}, status=401
         ),
     )
+    oauth = OAuth2ClientCredentials(f"{scripted.url}/token", "cid", "csecret")
+    scripted.handle(
+        "POST", "/token", lambda _: Reply.json({"access_token": "t", "expires_in": 3600})
+    )
     cases = [
-        (f"{scripted.url}/v2", basic_auth("tok", "sec"), "token and secret"),
-        (f"{scripted.url}/api/v2", basic_auth("user", "pw"), "Dashboard API username"),
+        (f"{scripted.url}/v2", basic_auth("tok", "sec"), "catapult messaging API refused"),
+        (f"{scripted.url}/api/v2", basic_auth("user", "pw"), "retired API users"),
+        (f"{scripted.url}/api/v2", oauth, "refused the client id and client secret"),
     ]
     for base, auth, words in cases:
         async with MessagingClient(base, "u", auth, retry=NO_RETRY) as client:
@@ -361,7 +372,7 @@ async def test_401_on_messaging_names_the_right_credentials(scripted: ScriptedSe
         e = info.value
         assert (e.status, e.code, e.kind) == (401, "unauthorized", "auth")
         assert e.message == "Authentication Failed"
-        assert "messaging API" in e.hint and words in e.hint
+        assert words in e.hint
 
 
 async def test_messaging_validation_error_with_field_errors(scripted: ScriptedServer) -> None:
@@ -386,26 +397,46 @@ async def test_messaging_validation_error_with_field_errors(scripted: ScriptedSe
     assert "to: '+1' is not a valid number" in str(e)
 
 
-@pytest.mark.parametrize(
-    ("status", "payload", "kind"),
-    [
-        (403, {"type": "forbidden", "description": "Access is denied"}, "auth"),
-        (
-            429,
-            {"type": "max-message-queue-size-exceeded", "description": "queue full"},
-            "rate_limited",
-        ),
-    ],
-)
-async def test_messaging_json_errors(
-    scripted: ScriptedServer, status: int, payload: dict, kind: str
+async def test_messaging_403_is_forbidden_with_the_messaging_role(
+    scripted: ScriptedServer,
 ) -> None:
-    scripted.script("POST", "*/messages", Reply.json(payload, status=status))
+    scripted.script(
+        "POST",
+        "*/messages",
+        Reply.json({"type": "forbidden", "description": "Access is denied"}, status=403),
+    )
     async with MessagingClient(f"{scripted.url}/api/v2", "u", None) as client:
         with pytest.raises(BandwidthError) as info:
             await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
-    assert (info.value.status, info.value.kind) == (status, kind)
+    e = info.value
+    assert (e.status, e.kind, e.missing_role) == (403, "forbidden", "Messaging")
+    assert "lacks the Messaging role" in e.hint
     assert len(scripted.seen("POST")) == 1
+
+
+async def test_messaging_queue_full_429_that_stays_full(
+    scripted: ScriptedServer, sleeper: SleepRecorder
+) -> None:
+    """A 429 is tried again (nothing was accepted), but not for ever."""
+    scripted.handle(
+        "POST",
+        "*/messages",
+        lambda _: Reply.json(
+            {"type": "max-message-queue-size-exceeded", "description": "queue full"},
+            status=429,
+            headers={"Retry-After": "2"},
+        ),
+    )
+    policy = RetryPolicy(max_attempts=3, base_delay=0.5, max_total_wait=30.0, jitter=0.0)
+    client = MessagingClient(f"{scripted.url}/api/v2", "u", None, retry=policy, sleep=sleeper)
+    async with client:
+        with pytest.raises(BandwidthError) as info:
+            await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
+    e = info.value
+    assert (e.status, e.kind, e.code) == (429, "rate_limited", "max-message-queue-size-exceeded")
+    assert "queue is full" in e.hint
+    assert len(scripted.seen("POST")) == 3
+    assert sleeper.calls == [2.0, 2.0]
 
 
 async def test_messaging_answer_not_json(scripted: ScriptedServer) -> None:
@@ -449,7 +480,8 @@ async def test_oauth_token_refused(scripted: ScriptedServer) -> None:
             await client.get_account()
     e = info.value
     assert (e.kind, e.status, e.code) == ("auth", 401, "invalid_client")
-    assert "OAuth2 client id and client secret" in e.hint
+    assert e.message == "Bandwidth refused the client id and client secret: Bad client"
+    assert "Bandwidth App > Account > API Credentials" in e.hint
     assert "csecret" not in str(e)
     assert scripted.seen("GET") == []
 

@@ -293,3 +293,87 @@ def test_header_delay(headers: dict[str, str], expected: float | None) -> None:
         assert result == 0.0  # an HTTP date in the past
     else:
         assert result == expected
+
+
+# -- message create: a 429 took nothing, so it is sent again ------------------------------------
+
+QUEUE_FULL = {
+    "type": "max-message-queue-size-exceeded",
+    "description": "The SMS queue for your account is full and cannot accept more messages "
+    "right now.",
+}
+
+
+def _messaging(scripted: ScriptedServer, sleeper: SleepRecorder, **kw: object) -> MessagingClient:
+    kw.setdefault("retry", POLICY)
+    kw.setdefault("rng", random.Random(1))
+    return MessagingClient(f"{scripted.url}/api/v2", ACCOUNT, None, sleep=sleeper, **kw)  # type: ignore[arg-type]
+
+
+async def test_message_429_is_sent_again_after_x_ratelimit_reset(
+    scripted: ScriptedServer, sleeper: SleepRecorder
+) -> None:
+    clock = FakeClock()
+    scripted.script(
+        "POST",
+        "*/messages",
+        Reply.json(QUEUE_FULL, status=429, headers={"X-RateLimit-Reset": str(int(clock.now) + 4)}),
+        Reply.json({"id": "m-1", "to": ["+19195551111"]}, status=202),
+    )
+    async with _messaging(scripted, sleeper, clock=clock) as client:
+        sent = await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
+    assert sent.id == "m-1"
+    first, second = scripted.seen("POST")
+    assert first.body == second.body  # the same message, once accepted
+    (delay,) = sleeper.calls
+    assert 4.0 <= delay <= 4.0 + POLICY.jitter * POLICY.base_delay
+
+
+async def test_message_429_with_retry_after_or_no_header(
+    scripted: ScriptedServer, sleeper: SleepRecorder
+) -> None:
+    scripted.script(
+        "POST",
+        "*/messages",
+        Reply.json(QUEUE_FULL, status=429, headers={"Retry-After": "3"}),
+        Reply.json(QUEUE_FULL, status=429),  # the documented 429 carries no header
+        Reply.json({"id": "m-2"}, status=202),
+    )
+    async with _messaging(scripted, sleeper) as client:
+        sent = await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
+    assert sent.id == "m-2" and len(scripted.seen("POST")) == 3
+    after, backoff = sleeper.calls
+    assert 3.0 <= after <= 3.125
+    assert 0.75 <= backoff <= 1.0  # the second attempt's own backoff
+
+
+async def test_message_429_asking_for_too_long_a_wait_is_reported(
+    scripted: ScriptedServer, sleeper: SleepRecorder
+) -> None:
+    scripted.script(
+        "POST", "*/messages", Reply.json(QUEUE_FULL, status=429, headers={"Retry-After": "900"})
+    )
+    async with _messaging(scripted, sleeper) as client:
+        with pytest.raises(BandwidthError) as info:
+            await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
+    assert info.value.kind == "rate_limited" and info.value.retry_after == 900.0
+    assert sleeper.calls == [] and len(scripted.seen("POST")) == 1
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.empty(503),
+        Reply.json({"type": "internal-error", "description": "x"}, status=500),
+        Reply.json({"id": "late"}, status=202, delay=1.0),
+    ],
+)
+async def test_message_create_is_not_resent_after_an_unknown_outcome(
+    scripted: ScriptedServer, sleeper: SleepRecorder, reply: Reply
+) -> None:
+    scripted.script("POST", "*/messages", reply, Reply.json({"id": "twice"}, status=202))
+    client = _messaging(scripted, sleeper, timeout=httpx.Timeout(0.2, connect=1.0))
+    async with client:
+        with pytest.raises(BandwidthError):
+            await client.send_message("a", "+19195550000", ["+19195551111"], "hi")
+    assert len(scripted.seen("POST")) == 1 and sleeper.calls == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from bw_helpers import make_jwt
 from bw_scripted_server import Reply, ScriptedServer
 
 from wizard.bandwidth import (
@@ -15,6 +16,7 @@ from wizard.bandwidth import (
     OAuth2ClientCredentials,
     RequestInfo,
     basic_auth,
+    sign_in,
 )
 
 PASSWORD = "Dash-Pa55word-xyz"
@@ -111,3 +113,37 @@ async def test_errors_and_events_and_logs_hide_secrets(
     for event in events:
         _assert_clean(repr(event))
     _assert_clean(caplog.text)
+
+
+async def test_sign_in_never_shows_the_secret_or_the_token(
+    scripted: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The token is a JWT here (its claims are read), and the server echoes both back."""
+    caplog.set_level(logging.DEBUG)
+    token = make_jwt({"accounts": ["1"], "roles": ["Messaging"]}, signature=TOKEN.encode())
+    scripted.handle(
+        "POST", "/token", lambda _: Reply.json({"access_token": token, "expires_in": 3600})
+    )
+    scripted.handle(
+        "GET",
+        "/api/v2/accounts/*",
+        lambda _: Reply.json(
+            {"type": "unauthorized", "description": f"bad token {token} for {CLIENT_SECRET}"},
+            status=401,
+        ),
+    )
+    events: list[RequestInfo] = []
+    auth = OAuth2ClientCredentials(f"{scripted.url}/token", "cid", CLIENT_SECRET)
+    claims = await sign_in(auth, on_request=events.append)
+    async with DashboardClient(
+        f"{scripted.url}/api/v2", "1", auth, retry=NO_RETRY, on_request=events.append
+    ) as dash:
+        with pytest.raises(BandwidthError) as info:
+            await dash.get_account()
+    error = info.value
+    texts = [str(error), repr(error), error.message, error.hint, repr(auth), str(auth)]
+    texts += [repr(claims), caplog.text, *(repr(e) for e in events)]
+    for text in texts:
+        _assert_clean(text)
+        assert token not in text
+    assert "••••" in error.message  # the echo was masked, not dropped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bw_helpers import guide_sample
+from bw_samples import ORDER_LIST_WITH_LINKS
 
 from wizard.bandwidth import xml as bwxml
 
@@ -171,14 +172,30 @@ def test_search_in_service_account_and_order_list() -> None:
         "<OrderStatus>COMPLETE</OrderStatus><OrderDate>2024-01-01T00:00:00Z</OrderDate>"
         "</OrderIdUserIdDate></ListOrderIdUserIdDate></ResponseSelectWrapper>"
     )
-    assert bwxml.decode_order_list(orders) == [
+    page = bwxml.decode_order_list(orders)
+    assert page.entries == (
         {
             "order_id": "o-9",
             "customer_order_id": "c-9",
             "status": "COMPLETE",
             "date": "2024-01-01T00:00:00Z",
-        }
+        },
+    )
+    assert (page.next_page, page.total) == (None, 1)
+
+
+def test_order_list_next_page_comes_from_the_next_link() -> None:
+    page = bwxml.decode_order_list(bwxml.parse(ORDER_LIST_WITH_LINKS))
+    assert page.next_page == "cbdcfc94-81b1-4ce9-8b6d-f8d6b85381ba"
+    assert page.total == 122
+    assert [e["order_id"] for e in page.entries] == [
+        "c5d8d076-345c-45d7-87b3-803a35cca89b",
+        "27da9f39-81f3-44ed-80ce-05ddf2db612d",
     ]
+    assert [e["status"] for e in page.entries] == ["COMPLETE", "FAILED"]
+    no_next = ORDER_LIST_WITH_LINKS.split("<next>")[0] + ORDER_LIST_WITH_LINKS.split("</next>")[1]
+    assert bwxml.decode_order_list(bwxml.parse(no_next)).next_page is None
+    assert bwxml.next_page(None) is None
 
 
 def test_unassigned_application_settings_is_none() -> None:

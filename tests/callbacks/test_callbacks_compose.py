@@ -170,6 +170,6 @@ def test_media_urls():
     urls, errors = parse_media_urls(
         "https://example.com/a.png, http://x.org/b.gif\nftp://nope/c.png https://example.com/a.png"
     )
-    assert urls == ("https://example.com/a.png", "http://x.org/b.gif")
-    assert [e.item for e in errors] == ["ftp://nope/c.png"]
+    assert urls == ("https://example.com/a.png",)
+    assert [e.item for e in errors] == ["http://x.org/b.gif", "ftp://nope/c.png"]
     assert parse_media_urls("") == ((), ())

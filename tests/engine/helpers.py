@@ -43,6 +43,7 @@ def inputs(sandbox: Any, **changes: Any) -> SetupInputs:
         "message_to": ["+19195550100"],
         "message_text": "hello",
         "order_timeout": 10.0,
+        "campaign_id": "CA1B2C3",
     }
     values.update(changes)
     return SetupInputs(**values)
@@ -50,6 +51,20 @@ def inputs(sandbox: Any, **changes: Any) -> SetupInputs:
 
 def state(sandbox: Any) -> dict[str, Any]:
     return httpx.get(f"{sandbox.base_url}/_sandbox/state", timeout=10, trust_env=False).json()
+
+
+def account_client(sandbox: Any) -> httpx.Client:
+    """An HTTP client signed in as the sandbox's identity, for changing the account behind the
+    wizard's back (as someone in the Bandwidth App would)."""
+    from tests.sandbox.sbx_helpers import Bearer
+
+    identity = sandbox.config.identity
+    return httpx.Client(
+        base_url=sandbox.api_v2_url,
+        auth=Bearer(sandbox.base_url, (identity.client_id, identity.client_secret)),
+        timeout=10,
+        trust_env=False,
+    )
 
 
 def control(sandbox: Any, path: str, body: Any) -> None:

@@ -29,10 +29,11 @@ import pytest
 
 from tests.engine.helpers import control, state
 from tests.reliability import matrix
-from wizard.bandwidth.auth import basic_auth
+from wizard.bandwidth.auth import OAuth2ClientCredentials
 from wizard.bandwidth.dashboard import DashboardClient
 from wizard.bandwidth.errors import BandwidthError
 from wizard.bandwidth.messaging import MessagingClient
+from wizard.bandwidth.platform import PlatformClient
 from wizard.bandwidth.transport import RetryPolicy
 from wizard.core.errors import WizardError
 from wizard.engine.events import Event, StepFailed
@@ -46,7 +47,7 @@ from wizard.storage.progress import SavedProgressBook, load_progress
 pytestmark = pytest.mark.timeout(30)
 
 IDENTITY = Identity()
-ACCOUNT = f"/api/accounts/{IDENTITY.account_id}"
+ACCOUNT = f"/api/v2/accounts/{IDENTITY.account_id}"
 SITE = f"{ACCOUNT}/sites/{IDENTITY.site_id}"
 FEATURES = f"{SITE}/sippeers/*/products/messaging"
 PROFILE = "matrix"
@@ -71,6 +72,8 @@ class Route:
     step: StepId
     """The step that stops when a fault here is not recovered."""
     phase: str = "fresh"
+    absent: int | None = None
+    """A status that is an answer here, not a failure (404: the number is on no campaign)."""
     """fresh: the fault meets a first run. resume: the route is only asked when a rerun checks
     recorded progress, so a first run goes as far as the order first. lookup: the order's
     answer was lost (only its CustomerOrderId is saved), so the rerun looks it up.
@@ -82,8 +85,15 @@ class Route:
         """The contract: GETs and the applicationSettings PUT are retried, POSTs never."""
         return self.method == "GET" or (self.method == "PUT" and "applicationSettings" in self.glob)
 
+    def recovers_from(self, fault: Fault) -> bool:
+        """Retried and retryable; or a 429 on message create, which accepted nothing, so the
+        client waits as asked and sends it again."""
+        if fault.name == "429" and self.name == "POST messages":
+            return True
+        return self.retried and fault.retryable
 
-T_ACCOUNT = "/api/accounts/{account}"
+
+T_ACCOUNT = "/api/v2/accounts/{account}"
 T_SITE = T_ACCOUNT + "/sites/{site}"
 T_PEER = T_SITE + "/sippeers/{peer}"
 T_FEATURES = T_PEER + "/products/messaging"
@@ -185,6 +195,36 @@ ROUTES: tuple[Route, ...] = (
         StepId.WAIT_ORDER,
     ),
     Route(
+        "GET tendlc phoneNumbers/{tn}",
+        "GET",
+        f"{ACCOUNT}/tendlc/phoneNumbers/*",
+        f"{T_ACCOUNT}/tendlc/phoneNumbers/{{number}}",
+        StepId.READY,
+        absent=404,
+    ),
+    Route(
+        "GET campaign phoneNumbers",
+        "GET",
+        f"{ACCOUNT}/tendlc/campaigns/*/phoneNumbers",
+        f"{T_ACCOUNT}/tendlc/campaigns/{{campaign}}/phoneNumbers",
+        StepId.READY,
+    ),
+    Route("POST tnoptions", "POST", f"{ACCOUNT}/tnoptions", f"{T_ACCOUNT}/tnoptions", StepId.READY),
+    Route(
+        "GET tnoptions/{id}",
+        "GET",
+        f"{ACCOUNT}/tnoptions/*",
+        f"{T_ACCOUNT}/tnoptions/{{order}}",
+        StepId.READY,
+    ),
+    Route(
+        "GET associatedsippeers",
+        "GET",
+        f"{ACCOUNT}/applications/*/associatedsippeers",
+        f"{T_ACCOUNT}/applications/{{application}}/associatedsippeers",
+        StepId.SEND,
+    ),
+    Route(
         "POST messages",
         "POST",
         f"/api/v2/users/{IDENTITY.account_id}/messages",
@@ -221,7 +261,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault("timeout", {"kind": "delay", "delay": HELD_FOR}, False, "timeout", ("in time",)),
     Fault("drop", {"kind": "drop"}, True, "network", ("reach", "connect")),
     Fault("malformed", {"kind": "malformed"}, False, "general", ("base URL", "again")),
-    Fault("401", {"kind": "status", "status": 401}, False, "auth", ("refused",)),
+    # Twice: a first 401 makes the client fetch a new token and ask again once.
+    Fault("401", {"kind": "status", "status": 401, "count": 2}, False, "auth", ("refused",)),
     # Carried out, then the connection dropped: the answer of a create that took effect is
     # lost. Only creates are asked (a GET loses nothing), and the rerun must find, not redo.
     Fault("lost", {"kind": "drop", "after": True}, False, "network", ("reach", "connect")),
@@ -276,12 +317,13 @@ def inputs_for(sandbox: Any) -> SetupInputs:
         message_to=["+19195550100"],
         message_text="hello from the fault matrix",
         order_timeout=10.0,
+        campaign_id="CA1B2C3",
     )
 
 
 def book(sandbox: Any) -> SavedProgressBook:
     """The saved progress as a new process would load it."""
-    return SavedProgressBook(load_progress(PROFILE, IDENTITY.account_id, sandbox.dashboard_url))
+    return SavedProgressBook(load_progress(PROFILE, IDENTITY.account_id, sandbox.api_v2_url))
 
 
 async def run_flow(
@@ -301,28 +343,35 @@ async def run_flow(
             return None
         return RouteTimeout(short_timeout_for.method, short_timeout_for.glob, SHORT_TIMEOUT)
 
-    auth = basic_auth(IDENTITY.username, IDENTITY.password)
+    auth = OAuth2ClientCredentials(
+        sandbox.oauth_token_url, IDENTITY.client_id, IDENTITY.client_secret
+    )
     options: dict[str, Any] = {"timeout": CLIENT_TIMEOUT, "retry": FAST_RETRY, "sleep": sleep}
     dashboard = DashboardClient(
-        sandbox.dashboard_url, IDENTITY.account_id, auth, transport=transport(), **options
+        sandbox.api_v2_url, IDENTITY.account_id, auth, transport=transport(), **options
     )
     messaging = MessagingClient(
         sandbox.messaging_url, IDENTITY.account_id, auth, transport=transport(), **options
+    )
+    platform = PlatformClient(
+        sandbox.api_v2_url, IDENTITY.account_id, auth, transport=transport(), **options
     )
     engine = Engine(
         dashboard,
         messaging,
         book(sandbox),
+        platform=platform,
         on_event=run.events.append,
         poll=PollSchedule(first=0.02, factor=1.5, cap=0.1),
     )
     try:
         await engine.run_all(inputs_for(sandbox), until=until)
-    except (WizardError) as error:
+    except WizardError as error:
         run.error = error
     finally:
         await dashboard.aclose()
         await messaging.aclose()
+        await platform.aclose()
     return run
 
 
@@ -364,6 +413,7 @@ async def test_fault_matrix(sandbox, route: Route, fault: Fault) -> None:
     seen_before = len(requests_to(state(sandbox), route))
 
     fault_spec = {"method": route.method, "path": route.glob, "count": 1, **fault.spec}
+    sent_per_fault = fault_spec["count"]
     control(sandbox, "faults", fault_spec)
     faulted = await run_flow(sandbox, short_timeout_for=route if fault.name == "timeout" else None)
     if fault.name == "timeout":
@@ -375,20 +425,26 @@ async def test_fault_matrix(sandbox, route: Route, fault: Fault) -> None:
             "the held request to finish",
         )
     held = state(sandbox)
-    assert held["faults"] == [], f"the fault never met a request: {held['faults']}"
+    if fault.name == "401":
+        # The client asks again only when the refused token was an older one: either way the
+        # second 401, if unused, is cleared before the rerun.
+        httpx.delete(f"{sandbox.base_url}/_sandbox/faults", timeout=10, trust_env=False)
+    else:
+        assert held["faults"] == [], f"the fault never met a request: {held['faults']}"
     mine = requests_to(held, route)[seen_before:]
     assert [e["fault"] for e in mine][:1] == [_logged_kind(fault)], mine
 
-    recover = route.retried and fault.retryable
+    recover = route.recovers_from(fault)
     if recover:
         assert faulted.error is None, f"expected a retry to get past it, got: {faulted.error}"
-        assert mine[-1]["fault"] is None and 200 <= mine[-1]["status"] < 300, mine
+        answered = 200 <= mine[-1]["status"] < 300 or mine[-1]["status"] == route.absent
+        assert mine[-1]["fault"] is None and answered, mine
         if fault.name == "429":
             assert max(faulted.sleeps) >= 0.5, "X-RateLimit-Reset was not honoured"
         outcome = "recovered"
     else:
         check_stop(faulted, route, fault)
-        assert len(mine) == 1, f"the failed request was sent again: {mine}"
+        assert 1 <= len(mine) <= sent_per_fault, f"the failed request was sent again: {mine}"
         outcome = f"stopped: {fault.kind}"
 
     rerun = await run_flow(sandbox)
@@ -404,7 +460,7 @@ async def arrange(sandbox: Any, route: Route) -> None:
     if route.phase == "fresh":
         return
     if route.phase == "resume":
-        first = await run_flow(sandbox, until=StepId.WAIT_ORDER)
+        first = await run_flow(sandbox, until=StepId.READY)
         assert first.error is None, first.error
         return
     if route.phase == "message-lookup":
@@ -451,6 +507,7 @@ def check_one_of_each(sandbox: Any, route: Route, fault: Fault) -> None:
     assert location["application_id"] == held["applications"][0]["id"]
     assert len(held["orders"]) == 1
     assert held["orders"][0]["status"] == "COMPLETE"
+    assert len(held["tn_option_orders"]) == 1, held["tn_option_orders"]
     # A message POST that timed out was still carried out by the sandbox (it only held the
     # answer): the rerun finds it with List Messages and adopts it instead of sending again.
     assert len(held["messages"]) == 1, held["messages"]

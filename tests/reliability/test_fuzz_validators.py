@@ -21,7 +21,11 @@ from wizard.core.phone import normalize_e164
 from wizard.core.sms import segment_info
 from wizard.engine.validation import (
     MAX_DESTINATIONS,
+    MAX_NAME,
+    MAX_QUANTITY,
     MAX_TEXT,
+    US_STATE_CODES,
+    is_loopback_host,
     parse_destinations,
     parse_media_urls,
     text_problem,
@@ -71,7 +75,7 @@ def _area_code(value: str) -> None:
 
 
 def _quantity(value: str) -> None:
-    assert 1 <= _ascii_int(value.strip()) <= v.MAX_QUANTITY
+    assert 1 <= _ascii_int(value.strip()) <= MAX_QUANTITY
 
 
 def _zip(value: str) -> None:
@@ -79,12 +83,12 @@ def _zip(value: str) -> None:
 
 
 def _state(value: str) -> None:
-    assert re.fullmatch(r"[A-Za-z]{2}", value.strip()), value
+    assert value.strip().upper() in US_STATE_CODES, value
 
 
 def _name(value: str) -> None:
     text = value.strip()
-    assert text and len(text) <= v.MAX_NAME and all(ord(ch) >= 32 for ch in text)
+    assert text and len(text) <= MAX_NAME and all(ord(ch) >= 32 for ch in text)
 
 
 def _site_name(value: str) -> None:
@@ -103,7 +107,7 @@ def _callback_url(value: str) -> None:
     assert not parts.username and not parts.password
     assert not any(ch.isspace() for ch in text)
     if parts.scheme == "http":
-        assert v.is_loopback_host(parts.hostname)
+        assert is_loopback_host(parts.hostname)
 
 
 def _e164(value: str) -> None:

@@ -1,15 +1,16 @@
 """Secret-leak scan: run the whole flow with marker secrets, then search everywhere they could
 have ended up.
 
-Markers are unique strings used as every secret the wizard handles: the Dashboard password, the
-OAuth2 client secret, the guide's messaging token and secret, and the callback password. A
-sandbox whose own identity is those markers is the account, so every secret is really sent
-(and accepted) over HTTP. Then the config, state and data dirs, the callback log, the run's
-stdout/stderr and log records, the TUI's screens and screenshots, and the committed snapshots
-and screenshots are searched for each marker and for the Basic `Authorization` values
-(base64 of user:password) built from them: zero hits. The markers are also checked to be in
-the real keyring (read with secret-tool), so a run that silently used other secrets cannot
-pass.
+Markers are unique strings used as every secret the wizard handles: the API Credential's client
+secret and the callback password, plus an old API user's password left in the keyring (read,
+never sent). A sandbox whose own identity is those markers is the account, so every secret is
+really sent (and accepted) over HTTP. The access tokens the sandbox issues are secrets too; they
+are JWTs, so every one starts with "eyJ" (base64 of '{"'). Then the config, state and data
+dirs, the callback log, the run's stdout/stderr and log records, the TUI's screens and
+screenshots, and the committed snapshots and screenshots are searched for each marker, for the
+Basic `Authorization` values (base64 of user:password) built from them, and for any token:
+zero hits. The markers are also checked to be in the real keyring (read with secret-tool), so
+a run that silently used other secrets cannot pass.
 """
 
 from __future__ import annotations
@@ -40,19 +41,17 @@ pytestmark = pytest.mark.timeout(90)
 ROOT = Path(__file__).resolve().parents[2]
 TAG = uuid.uuid4().hex[:10]
 MARKERS = {
-    "dashboard password": f"LEAKMARK-dashpw-{TAG}",
+    "retired API-user password": f"LEAKMARK-dashpw-{TAG}",
     "oauth client secret": f"LEAKMARK-oauth-{TAG}",
-    "messaging token": f"LEAKMARK-msgtoken-{TAG}",
-    "messaging secret": f"LEAKMARK-msgsecret-{TAG}",
     "callback password": f"LEAKMARK-cbpw-{TAG}",
 }
+TOKEN_START = "eyJ"
+"""How every JWT (an access token) starts: base64 of its header's '{"'."""
 CALLBACK_USER = "bw-callbacks"
 DELIVERED_TO = "+19195550199"
 IDENTITY = Identity(
-    password=MARKERS["dashboard password"],
+    password=MARKERS["retired API-user password"],
     client_secret=MARKERS["oauth client secret"],
-    token=MARKERS["messaging token"],
-    secret=MARKERS["messaging secret"],
 )
 
 
@@ -63,10 +62,10 @@ def _basic(user: str, password: str) -> str:
 def needles() -> dict[str, bytes]:
     """What must never be found: each marker, and each Basic credential built from them."""
     found = {name: value.encode() for name, value in MARKERS.items()}
+    found["an access token"] = TOKEN_START.encode()
     basics = {
         "Basic dashboard": _basic(IDENTITY.username, IDENTITY.password),
         "Basic oauth client": _basic(IDENTITY.client_id, IDENTITY.client_secret),
-        "Basic messaging": _basic(IDENTITY.token, IDENTITY.secret),
         "Basic callback": _basic(CALLBACK_USER, MARKERS["callback password"]),
         "Basic callback (tui)": _basic("bw-wizard", MARKERS["callback password"]),
     }
@@ -115,18 +114,12 @@ def sandbox_reset(marker_sandbox: SandboxThread) -> SandboxThread:
     return marker_sandbox
 
 
-def _config(
-    server: SandboxThread, path: Path, callback_url: str, messaging_url: str, **top: str
-) -> Path:
+def _config(server: SandboxThread, path: Path, callback_url: str) -> Path:
     lines = [
-        f'messaging_url = "{messaging_url}"',
-        f'account_id = "{IDENTITY.account_id}"',
-        f'username = "{IDENTITY.username}"',
         f'client_id = "{IDENTITY.client_id}"',
-        f'messaging_user_id = "{IDENTITY.user_id}"',
-        f'dashboard_url = "{server.dashboard_url}"',
+        f'dashboard_url = "{server.api_v2_url}"',
+        f'messaging_url = "{server.messaging_url}"',
         f'oauth_token_url = "{server.oauth_token_url}"',
-        *(f'{key} = "{value}"' for key, value in top.items()),
         "",
         "[subaccount]",
         f'site_id = "{IDENTITY.site_id}"',
@@ -134,9 +127,14 @@ def _config(
         'name = "leak scan"',
         f'callback_url = "{callback_url}"',
         f'callback_user = "{CALLBACK_USER}"',
+        "[location]",
+        'name = "leak scan"',
+        "[features]",
         "[order]",
         'area_code = "919"',
         "timeout = 20",
+        "[compliance]",
+        'campaign_id = "CA1B2C3"',
         "[message]",
         f'to = ["{DELIVERED_TO}"]',
         'text = "leak scan"',
@@ -176,14 +174,12 @@ async def test_headless_apply_leaks_no_secret(
 ) -> None:
     server = sandbox_reset
     account = IDENTITY.account_id
-    for name, secret in (
-        (SecretName.DASHBOARD_PASSWORD, MARKERS["dashboard password"]),
-        (SecretName.OAUTH_CLIENT_SECRET, MARKERS["oauth client secret"]),
-        (SecretName.MESSAGING_TOKEN, MARKERS["messaging token"]),
-        (SecretName.MESSAGING_SECRET, MARKERS["messaging secret"]),
-        (SecretName.CALLBACK_PASSWORD, MARKERS["callback password"]),
+    for owner, name, secret in (
+        (account, SecretName.DASHBOARD_PASSWORD, MARKERS["retired API-user password"]),
+        (IDENTITY.client_id, SecretName.OAUTH_CLIENT_SECRET, MARKERS["oauth client secret"]),
+        (account, SecretName.CALLBACK_PASSWORD, MARKERS["callback password"]),
     ):
-        real_keyring.set(account, name, secret)
+        real_keyring.set(owner, name, secret)
 
     from wizard.storage.paths import data_dir
 
@@ -196,27 +192,13 @@ async def test_headless_apply_leaks_no_secret(
     await callbacks.start()
     outputs: list[tuple[str, bytes]] = []
     try:
-        # Today's API with Basic auth: the Dashboard password and the callback password.
-        basic = _config(server, tmp_path / "basic.toml", callbacks.url, server.messaging_url)
-        code, out, err = await _apply(basic, "--json")
-        outputs += [("stdout (basic)", out), ("stderr (basic)", err)]
-        assert code == 0, err.decode()
-        # The guide's API with OAuth2: the client secret and the messaging token and secret.
-        # Started over, so the send really goes out again with token:secret.
-        guide = _config(
-            server,
-            tmp_path / "guide.toml",
-            callbacks.url,
-            server.legacy_messaging_url,
-            generation="guide",
-            auth="oauth2",
-        )
-        code, out, err = await _apply(guide, "--start-over")
-        outputs += [("stdout (guide)", out), ("stderr (guide)", err)]
+        config = _config(server, tmp_path / "bw.toml", callbacks.url)
+        code, out, err = await _apply(config, "--json")
+        outputs += [("stdout", out), ("stderr", err)]
         assert code == 0, err.decode()
         await _until(
-            lambda: sum(e.type == "message-delivered" for e in receiver.history) >= 2,
-            "both messages' delivered callbacks in the log",
+            lambda: any(e.type == "message-delivered" for e in receiver.history),
+            "the message's delivered callback in the log",
         )
     finally:
         await callbacks.stop()
@@ -224,18 +206,15 @@ async def test_headless_apply_leaks_no_secret(
     # Every secret was really used: the sandbox only answers to the markers.
     held = httpx.get(f"{server.base_url}/_sandbox/state", timeout=10, trust_env=False).json()
     routes = held["requests"]["counts"]
-    assert routes.get("POST /api/v1/oauth2/token"), "OAuth2 was not used"
-    assert routes.get("POST /v2/users/{user}/messages"), "the guide's messaging API was not used"
+    assert routes.get("POST /api/v1/oauth2/token"), "no token was asked for"
     assert routes.get("POST /api/v2/users/{account}/messages")
     assert all(
         a["outcome"] != "challenged" or a["status"] == 401 for a in held["callback_attempts"]
     )
     assert all(e.authenticated for e in receiver.history), "callbacks came without the password"
     assert stored_entries(real_keyring.service) == {
-        f"{account}/dashboard-password": MARKERS["dashboard password"],
-        f"{account}/oauth-client-secret": MARKERS["oauth client secret"],
-        f"{account}/messaging-token": MARKERS["messaging token"],
-        f"{account}/messaging-secret": MARKERS["messaging secret"],
+        f"{account}/dashboard-password": MARKERS["retired API-user password"],
+        f"{IDENTITY.client_id}/oauth-client-secret": MARKERS["oauth client secret"],
         f"{account}/callback-password": MARKERS["callback password"],
     }
 
@@ -273,12 +252,11 @@ async def test_tui_walk_leaks_no_secret(
     server = sandbox_reset
     conn = ConnectionSettings(
         account_id=IDENTITY.account_id,
-        username=IDENTITY.username,
         client_id=IDENTITY.client_id,
-        messaging_user_id=IDENTITY.user_id,
-        dashboard_url=server.dashboard_url,
+        dashboard_url=server.api_v2_url,
         messaging_url=server.messaging_url,
         oauth_token_url=server.oauth_token_url,
+        platform_url=server.api_v2_url,
     )
     ctx = Session(
         sandbox=False,
@@ -292,6 +270,7 @@ async def test_tui_walk_leaks_no_secret(
             quantity=1,
             message_to=[DELIVERED_TO],
             message_text="leak scan",
+            campaign_id="CA1B2C3",
         ),
     )
     app = WizardApp(ctx)
@@ -329,7 +308,7 @@ async def test_tui_walk_leaks_no_secret(
             await pilot.pause()
             capture(page)
             if page == "credentials":
-                screen.query_one("#password", Input).value = MARKERS["dashboard password"]
+                screen.query_one("#client-secret", Input).value = MARKERS["oauth client secret"]
                 await pilot.pause()
                 capture("credentials-typed")
             if page == "send":
@@ -380,9 +359,9 @@ async def test_tui_walk_leaks_no_secret(
 
     assert visited[:2] == ["welcome", "credentials"] and visited[-1] == "send", visited
     assert (
-        stored_entries(real_keyring.service).get(f"{IDENTITY.account_id}/dashboard-password")
-        == MARKERS["dashboard password"]
-    ), "the typed password did not reach the keyring"
+        stored_entries(real_keyring.service).get(f"{IDENTITY.client_id}/oauth-client-secret")
+        == MARKERS["oauth client secret"]
+    ), "the typed client secret did not reach the keyring"
 
     found, searched = scan_tree(tmp_path)  # config, state, data dirs and the screenshots
     assert (isolated_dirs["data"] / "callbacks.jsonl").exists()

@@ -1,5 +1,5 @@
 """`bw-wizard sandbox` as a user runs it: a subprocess on a free port that answers the guide's
-eight requests as the guide shows, then stops cleanly on SIGTERM."""
+eight requests as the guide shows (with --legacy-api-users), then stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sbx_helpers import check_guide_answers, run_guide
+from sbx_helpers import check_guide_answers, claims, run_guide
 
 from wizard.sandbox.identity import Identity
 
@@ -78,7 +78,7 @@ def stop(process: subprocess.Popen[str], lines: queue.Queue[str]) -> tuple[str, 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM semantics")
 def test_command_serves_the_guide_and_stops_cleanly_on_sigterm():
-    process, lines = start()
+    process, lines = start("--legacy-api-users")
     try:
         banner = first_line(process, lines)
         match = re.match(r"Bandwidth sandbox running at (http://127\.0\.0\.1:\d+)", banner)
@@ -91,16 +91,35 @@ def test_command_serves_the_guide_and_stops_cleanly_on_sigterm():
         output, errors = stop(process, lines)
     assert process.returncode == 0
     assert "Traceback" not in errors and "Traceback" not in output
-    assert "sandbox / sandbox-password" in output  # the identity is printed for the user
+    # The identities are printed for the user: public demo data.
+    assert "sandbox-client / sandbox-secret" in output
+    assert "sandbox-build / sandbox-build-secret" in output
+    assert "accepted (--legacy-api-users): sandbox / sandbox-password" in output
     assert output.rstrip().endswith("Sandbox stopped.")
 
 
 def test_identity_flags_and_a_busy_port():
-    process, lines = start("--account-id", "5550001", "--username", "u", "--password", "p")
+    process, lines = start(
+        "--account-id", "5550001", "--client-id", "my-client", "--client-secret", "my-secret"
+    )
     try:
         base_url = first_line(process, lines).split()[-1]
-        answer = httpx.get(base_url + "/api/accounts/5550001", auth=("u", "p"), trust_env=False)
+        token = httpx.post(
+            base_url + "/api/v1/oauth2/token",
+            data={"grant_type": "client_credentials"},
+            auth=("my-client", "my-secret"),
+            trust_env=False,
+        ).json()["access_token"]
+        assert claims(token)["accounts"] == ["5550001"]
+        bearer = {"Authorization": "Bearer " + token}
+        answer = httpx.get(base_url + "/api/v2/accounts/5550001", headers=bearer, trust_env=False)
         assert answer.status_code == 200
+        basic = httpx.get(
+            base_url + "/api/accounts/5550001",
+            auth=("sandbox", "sandbox-password"),
+            trust_env=False,
+        )
+        assert basic.status_code == 401  # no --legacy-api-users: API users are refused
         port = base_url.rsplit(":", 1)[1]
         busy = subprocess.run(
             [*command(), "--port", port], cwd=ROOT, capture_output=True, text=True, timeout=30

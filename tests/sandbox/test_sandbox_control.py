@@ -31,7 +31,21 @@ def test_state_holds_everything_and_no_secret(api):
         "callback_attempts",
         "requests",
         "faults",
+        "credentials",
+        "campaigns",
+        "campaign_numbers",
+        "tn_option_orders",
+        "toll_free_verifications",
     }
+    assert [c["client_id"] for c in state["credentials"]] == [
+        "sandbox-client",
+        "sandbox-limited",
+        "sandbox-build",
+        "sandbox-multi",
+    ]
+    assert state["campaign_numbers"] == [
+        {"number": ready["number"], "campaign_id": "CA1B2C3", "status": "SUCCESS"}
+    ]
     (location,) = state["locations"]
     assert location["sms"]["protocol"] == "HTTP" and location["mms"]["protocol"] == "HTTP"
     assert location["application_id"] == ready["app_id"]
@@ -39,7 +53,8 @@ def test_state_holds_everything_and_no_secret(api):
     assert state["orders"][0]["status"] == "COMPLETE"
     assert state["applications"][0]["has_callback_password"] is True
     text = json.dumps(state)
-    for secret in ("sandbox-password", "sandbox-secret", "s-sandbox", "callback-pass-123"):
+    secrets = ("sandbox-password", "sandbox-secret", "s-sandbox", "callback-pass-123")
+    for secret in (*secrets, "sandbox-limited-secret", "sandbox-build-secret", api.auth.token):
         assert secret not in text
 
 
@@ -60,12 +75,19 @@ def test_config_can_be_read_and_changed(api):
     assert api.control("GET", "/config").json()["http_messaging_enabled"] is True
     changed = api.control("POST", "/config", {"inbound_reply": True, "order_delay": 1}).json()
     assert changed["inbound_reply"] is True and changed["order_delay"] == 1
+    today = {"legacy_api_users": True, "a2p_only": True, "tfv_delay": 0.5}
+    assert (
+        api.control("POST", "/config", today).json() | today == api.control("GET", "/config").json()
+    )
+    assert api.control("POST", "/config", {"tfv_delay": None}).json()["tfv_delay"] is None
     for bad in (
         {"port": 1},
         {"order_delay": "soon"},
         {"order_delay": -1},
         {"inbound_reply": 1},
         {"token_lifetime": True},
+        {"legacy_api_users": "yes"},
+        {"tfv_delay": "later"},
     ):
         answer = api.control("POST", "/config", bad)
         assert answer.status_code == 400, bad
@@ -75,3 +97,4 @@ def test_config_can_be_read_and_changed(api):
 def test_index_lists_the_control_endpoints(api):
     endpoints = api.control("GET", "").json()["endpoints"]
     assert "GET /_sandbox/state" in endpoints
+    assert "POST /_sandbox/applications" in endpoints

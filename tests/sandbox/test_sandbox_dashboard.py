@@ -1,4 +1,5 @@
-"""Dashboard routes for the account, sites, locations and messaging products: answers and errors."""
+"""Dashboard routes for the account, sites, locations and messaging products: answers and errors,
+under today's /api/v2 base as under /api."""
 
 from __future__ import annotations
 
@@ -50,16 +51,24 @@ ROUTES = [
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_every_dashboard_route_wants_credentials(api, method, path):
-    url = api.account + path
-    for auth in (None, ("sandbox", "wrong"), ("t-sandbox", "s-sandbox")):
-        answer = api.http.request(method, url, auth=auth, content=b"<x/>")
-        assert answer.status_code == 401, (method, path, auth)
-        assert answer.content == b""
-        assert answer.headers["WWW-Authenticate"].startswith("Basic")
-    other_account = api.http.request(method, "/api/accounts/1234567" + path, auth=api.auth)
-    assert other_account.status_code == 403
-    assert status_error(other_account.text, "ErrorResponse") == ("1001", "Access Denied")
+def test_every_dashboard_route_wants_a_token(api, method, path):
+    forged = {"Authorization": "Bearer " + api.auth.fetch()[:-4] + "AAAA"}
+    for base in ("/api", "/api/v2"):
+        url = f"{base}/accounts/{api.identity.account_id}{path}"
+        for auth, headers in (
+            (None, None),
+            (api.basic, None),  # the retired API user: refused by default since 2026-12-02
+            (("sandbox-client", "sandbox-secret"), None),  # client credentials are no login
+            (("t-sandbox", "s-sandbox"), None),
+            (None, forged),
+        ):
+            answer = api.http.request(method, url, auth=auth, headers=headers, content=b"<x/>")
+            assert answer.status_code == 401, (method, url, auth)
+            assert answer.content == b""
+            assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+        other_account = api.http.request(method, f"{base}/accounts/1234567{path}", auth=api.auth)
+        assert other_account.status_code == 403
+        assert status_error(other_account.text, "ErrorResponse") == ("1001", "Access Denied")
 
 
 def test_account(api):
@@ -81,24 +90,65 @@ def test_sites_one_element_lists_are_single_elements(api):
     body = (
         "<Site><Name>Second</Name><Description>Another</Description><Address><HouseNumber>1"
         "</HouseNumber><StreetName>Main</StreetName><City>Cary</City><StateCode>NC</StateCode>"
-        "<Zip>27513</Zip></Address></Site>"
+        "<Zip>27513</Zip><AddressType>Service</AddressType></Address></Site>"
     )
-    created = api.xml("POST", api.account + "/sites", body)
+    created = api.xml("POST", api.v2 + "/sites", body)
     assert created.status_code == 201
     site = parse(created.text)["SiteResponse"]["Site"]
-    assert created.headers["Location"].endswith(f"/api/accounts/9900000/sites/{site['Id']}")
+    # The Location header points back at the base the client used.
+    assert created.headers["Location"].endswith(f"/api/v2/accounts/9900000/sites/{site['Id']}")
     assert site["Address"]["AddressType"] == "Service"
+    assert site["Address"]["Country"] == "United States"
     listed = parse(api.xml("GET", api.account + "/sites").text)["SitesResponse"]["Sites"]
     assert [s["Id"] for s in listed["Site"]] == ["10001", site["Id"]]
     fetched = api.xml("GET", f"{api.account}/sites/{site['Id']}")
     assert parse(fetched.text)["SiteResponse"]["Site"]["Name"] == "Second"
 
 
+ADDRESS = (
+    "<Address><HouseNumber>900</HouseNumber><StreetName>Main Campus Dr</StreetName>"
+    "<City>RALEIGH</City><StateCode>NC</StateCode><Zip>27606</Zip>"
+    "<AddressType>Billing</AddressType></Address>"
+)
+
+
 @pytest.mark.parametrize(
     ("body", "code", "description"),
     [
-        ("<Site><Address/></Site>", "1003", "Name is required"),
-        ("<Site><Name>No address</Name></Site>", "1003", "Address is required"),
+        ("<Site><Address/></Site>", "12533", "Site name is required"),
+        # The 2018 guide's site had no address; today one is required.
+        ("<Site><Name>No address</Name></Site>", "12546", "Address is required"),
+        (f"<Site><Name>{'n' * 51}</Name>{ADDRESS}</Site>", "12529", None),
+        (
+            f"<Site><Name>S</Name>{ADDRESS.replace('<City>RALEIGH</City>', '')}</Site>",
+            "12540",
+            "City is required",
+        ),
+        (
+            f"<Site><Name>S</Name>{ADDRESS.replace('<Zip>27606</Zip>', '')}</Site>",
+            "12644",
+            "Zip is required",
+        ),
+        (
+            f"<Site><Name>S</Name>{ADDRESS.replace('<HouseNumber>900</HouseNumber>', '')}</Site>",
+            "12536",
+            "HouseNumber is required",
+        ),
+        (
+            f"<Site><Name>S</Name>{ADDRESS.replace('Billing', '')}</Site>",
+            "12554",
+            "AddressType is required",
+        ),
+        (
+            f"<Site><Name>S</Name>{ADDRESS.replace('Billing', 'E911')}</Site>",
+            "12579",
+            "AddressType is not valid. Valid values: Billing, Service",
+        ),
+        (
+            f"<Site><Name>S</Name>{ADDRESS.replace('>NC<', '>North Carolina<')}</Site>",
+            "12543",
+            None,
+        ),
         ("<Site><Name>unclosed", "1019", None),
         ("<NotASite/>", "1019", None),
     ],
@@ -258,7 +308,7 @@ def test_mms_rules(api):
     assert upper.status_code == 201
     fetched = parse(api.xml("GET", url).text)["MmsFeatureResponse"]["MmsFeature"]
     assert fetched["MmsSettings"] == {"protocol": "HTTP"}
-    assert fetched["Protocols"]["HTTP"]["HttpSettings"] == {"proxyPeerId": "539692"}
+    assert fetched["Protocols"]["HTTP"]["HttpSettings"] == {"proxyPeerId": "569238"}
     assert api.xml("PUT", url, MMS).status_code == 200
 
 

@@ -185,8 +185,9 @@ def test_bandwidths_own_sdk_reads_the_list(sandbox, api, ready):
     config = bandwidth.Configuration(
         host=sandbox.messaging_url,
         ignore_operation_servers=True,
-        username=sandbox.identity.username,
-        password=sandbox.identity.password,
+        client_id=sandbox.identity.client_id,
+        client_secret=sandbox.identity.client_secret,
+        access_token_url=sandbox.oauth_token_url,
     )
     messages = bandwidth.MessagesApi(bandwidth.ApiClient(config))
     result = messages.list_messages(

@@ -221,22 +221,68 @@ def test_unknown_order_is_404(api):
     )
 
 
+def listing(api: Api, query: str) -> dict:
+    answer = api.xml("GET", f"{api.v2}/orders?{query}")
+    assert answer.status_code == 200, answer.text
+    return parse(answer.text)["ResponseSelectWrapper"]["ListOrderIdUserIdDate"]
+
+
 def test_orders_can_be_found_again_by_customer_order_id(api):
     location = api.create_location()
     first = parse(api.order(location, "919", 1, customer_order_id="wizard-1").text)
     api.order(location, "704", 1, customer_order_id="wizard-2")
     assert first["OrderResponse"]["Order"]["CustomerOrderId"] == "wizard-1"
-    found = parse(api.xml("GET", f"{api.account}/orders?customerOrderId=wizard-1").text)
-    listing = found["ResponseSelectWrapper"]["ListOrderIdUserIdDate"]
-    assert listing["TotalCount"] == "1"
-    row = listing["OrderIdUserIdDate"]
+    found = listing(api, "page=1&size=20&customerOrderId=wizard-1")
+    assert found["TotalCount"] == "1"
+    row = found["OrderIdUserIdDate"]
     assert row["orderId"] == first["OrderResponse"]["Order"]["id"]
     assert row["CustomerOrderId"] == "wizard-1"
-    assert row["OrderType"] == "new_number" and row["userId"] == "sandbox"
-    none = parse(api.xml("GET", f"{api.account}/orders?customerOrderId=nope").text)
-    assert none["ResponseSelectWrapper"]["ListOrderIdUserIdDate"] == {"TotalCount": "0"}
-    everything = parse(api.xml("GET", f"{api.account}/orders").text)
-    assert everything["ResponseSelectWrapper"]["ListOrderIdUserIdDate"]["TotalCount"] == "2"
+    # userId names whoever placed the order: here the OAuth2 client.
+    assert row["OrderType"] == "new_number" and row["userId"] == "sandbox-client"
+    assert listing(api, "page=1&size=20&customerOrderId=nope") == {"TotalCount": "0"}
+    assert listing(api, "page=1&size=20")["TotalCount"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "13055"),  # the 2018 guide's unpaginated list
+        ("customerOrderId=wizard-1", "13055"),
+        ("page=1", "13055"),
+        ("size=5", "13055"),
+        ("page=1&size=x", "13057"),
+        ("page=1&size=0", "13058"),
+        ("page=not-an-order&size=5", "4018"),
+    ],
+)
+def test_orders_list_must_be_paginated(api, query, code):
+    answer = api.xml("GET", f"{api.account}/orders?{query}")
+    assert answer.status_code == 400
+    status = parse(answer.text)["ResponseSelectWrapper"]["ResponseStatus"]
+    assert status["ErrorCode"] == code
+
+
+def test_orders_list_pages_follow_the_next_link(api):
+    location = api.create_location()
+    ids = [
+        parse(api.order(location, "919", 1, customer_order_id=f"c-{i}").text)["OrderResponse"][
+            "Order"
+        ]["id"]
+        for i in range(5)
+    ]
+    seen: list[str] = []
+    query = "page=1&size=2"
+    while True:
+        page = listing(api, query)
+        assert page["TotalCount"] == "5"
+        rows = page["OrderIdUserIdDate"]
+        seen += [row["orderId"] for row in (rows if isinstance(rows, list) else [rows])]
+        assert page["Links"]["first"].endswith('?page=1&size=2>;rel="first";')
+        following = page["Links"].get("next")
+        if following is None:
+            break
+        query = following.split("?", 1)[1].split(">", 1)[0]
+    assert seen == ids
 
 
 def test_concurrent_orders_never_share_a_number(api):
@@ -258,3 +304,41 @@ def test_concurrent_orders_never_share_a_number(api):
         numbers += [t["FullNumber"] for t in done["CompletedNumbers"]["TelephoneNumber"]]
     assert len(numbers) == len(set(numbers)) == 40
     assert len(api.state()["numbers"]) == 40
+
+
+def test_toll_free_numbers_are_searched_by_wildcard_pattern(api):
+    found = parse(search(api, "tollFreeWildCardPattern=8**&quantity=7").text)["SearchResult"]
+    numbers = found["TelephoneNumberList"]["TelephoneNumber"]
+    assert sorted(n[:3] for n in numbers) == ["800", "833", "844", "855", "866", "877", "888"]
+    only = parse(search(api, "tollFreeWildCardPattern=87*&quantity=3").text)["SearchResult"]
+    assert all(n.startswith("877") for n in only["TelephoneNumberList"]["TelephoneNumber"])
+    assert parse(search(api, "tollFreeWildCardPattern=81*").text) == {"SearchResult": None}
+    for pattern in ("9**", "8*", "8***", "8a*"):
+        answer = search(api, f"tollFreeWildCardPattern={pattern}")
+        assert answer.status_code == 400
+        assert parse(answer.text)["SearchResult"]["Error"]["Code"] == "4004"
+    # A toll-free prefix is not an area code.
+    assert search(api, "areaCode=800&quantity=1").status_code == 400
+
+
+def test_toll_free_numbers_are_ordered_by_wildcard_pattern(api):
+    location = api.create_location()
+    body = (
+        "<Order><TollFreeWildCharSearchAndOrderType><Quantity>2</Quantity>"
+        "<TollFreeWildCardPattern>88*</TollFreeWildCardPattern>"
+        "</TollFreeWildCharSearchAndOrderType><SiteId>10001</SiteId>"
+        f"<PeerId>{location}</PeerId></Order>"
+    )
+    created = api.xml("POST", api.v2 + "/orders", body)
+    assert created.status_code == 201
+    assert "/api/v2/accounts/9900000/orders/" in created.headers["Location"]
+    echoed = parse(created.text)["OrderResponse"]["Order"]["TollFreeWildCharSearchAndOrderType"]
+    assert echoed == {"Quantity": "2", "TollFreeWildCardPattern": "88*"}
+    done = api.wait_order(parse(created.text)["OrderResponse"]["Order"]["id"])
+    assert done["OrderStatus"] == "COMPLETE"
+    numbers = [t["FullNumber"] for t in done["CompletedNumbers"]["TelephoneNumber"]]
+    assert all(n.startswith("888") for n in numbers)
+    assert done["Summary"] == "2 numbers ordered in (888)"
+    assert sorted(n["number"] for n in api.state()["numbers"]) == sorted(numbers)
+    bad = body.replace("88*", "7**")
+    assert order_error(api, bad)[:2] == (400, "4004")

@@ -133,11 +133,16 @@ async def test_in_loop_server_starts_and_stops_on_a_free_port():
     await server.start()
     try:
         async with httpx.AsyncClient(trust_env=False) as client:
-            answer = await client.get(
-                server.dashboard_url + "/accounts/9900000", auth=("sandbox", "sandbox-password")
+            token = await client.post(
+                server.oauth_token_url,
+                data={"grant_type": "client_credentials"},
+                auth=("sandbox-client", "sandbox-secret"),
             )
+            bearer = {"Authorization": "Bearer " + token.json()["access_token"]}
+            answer = await client.get(server.api_v2_url + "/accounts/9900000", headers=bearer)
         assert answer.status_code == 200
         assert server.base_url.startswith("http://127.0.0.1:")
+        assert server.api_v2_url.endswith("/api/v2")
         assert server.messaging_url.endswith("/api/v2")
         assert server.legacy_messaging_url.endswith("/v2")
         assert server.oauth_token_url.endswith("/api/v1/oauth2/token")
@@ -157,9 +162,82 @@ def test_a_busy_port_is_a_plain_sentence():
 
 def test_custom_identity_is_honoured(sandbox_server):
     identity = Identity(account_id="1234567", username="me", password="pw", site_id="77")
-    with SandboxThread(SandboxConfig(port=0, identity=identity)) as other:
+    config = SandboxConfig(port=0, identity=identity, legacy_api_users=True)
+    with SandboxThread(config) as other:
         assert other.port != sandbox_server.port
         answer = httpx.get(
             f"{other.dashboard_url}/accounts/1234567/sites", auth=("me", "pw"), trust_env=False
         )
         assert answer.status_code == 200 and "<Id>77</Id>" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("/api/accounts/9900000", None),
+        ("/api/v2/accounts/9900000/sites", "Sub-Accounts"),
+        ("/api/v2/accounts/9900000/sites/1/sippeers/2", "Sub-Accounts"),
+        ("/api/accounts/9900000/sites/1/sippeers/2/products/messaging/features/sms", "Messaging"),
+        ("/api/accounts/9900000/sites/1/sippeers/2/tns", "Numbers"),
+        ("/api/v2/accounts/9900000/applications/abc", "HTTP Application Management"),
+        ("/api/v2/accounts/9900000/orders", "Numbers"),
+        ("/api/v2/accounts/9900000/tnoptions/x", "Numbers"),
+        ("/api/v2/accounts/9900000/disconnects", "Numbers"),
+        ("/api/v2/tns/9195550100/tndetails", "Numbers"),
+        ("/api/v2/accounts/9900000/tendlc/campaigns", "Campaign Management"),
+        ("/api/v2/accounts/9900000/tollFreeVerification", "TFV"),
+        ("/api/v2/accounts/9900000/phoneNumbers/+18005550100/tollFreeVerification", "TFV"),
+        ("/api/v2/tollFreeVerification/useCases", "TFV"),
+        ("/api/v2/users/9900000/messages", "Messaging"),
+    ],
+)
+def test_the_role_each_path_needs(path, role):
+    from wizard.sandbox.roles import required_role
+
+    assert required_role(path) == role
+
+
+def test_which_paths_answer_json():
+    from wizard.sandbox.paths import is_json_path
+
+    for path in (
+        "/v2/users/u/messages",
+        "/api/v1/oauth2/token",
+        "/api/v2/users/9900000/messages",
+        "/api/v2/accounts/9900000/tendlc/campaigns",
+        "/api/v2/accounts/9900000/tollFreeVerification",
+        "/api/v2/accounts/9900000/phoneNumbers/+18005550100/tollFreeVerification",
+        "/api/v2/tollFreeVerification/useCases",
+    ):
+        assert is_json_path(path), path
+    for path in ("/api/v2/accounts/9900000/sites", "/api/accounts/9900000/orders", "/api/v2/tns/1"):
+        assert not is_json_path(path), path
+
+
+def test_toll_free_patterns():
+    from wizard.sandbox.tollfree import is_toll_free, matching_prefixes, valid_pattern
+
+    assert matching_prefixes("8**") == ["800", "833", "844", "855", "866", "877", "888"]
+    assert matching_prefixes("8*8") == ["888"] and matching_prefixes("81*") == []
+    assert [valid_pattern(p) for p in ("8**", "80*", "9**", "8*", "8ab")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert is_toll_free("+18885550100") and is_toll_free("8885550100")
+    assert not is_toll_free("+19195550100") and not is_toll_free("888555")
+
+
+def test_tokens_verify_their_signature_and_expire_on_the_clock():
+    from wizard.sandbox.tokens import TokenBook, decode, encode
+
+    book = TokenBook(b"k" * 32)
+    token = book.issue({"jti": "1", "roles": ["Messaging"]}, expires_at=10.0)
+    assert book.claims(token, 9.9) == {"jti": "1", "roles": ["Messaging"]}
+    assert book.claims(token, 10.0) is None
+    assert decode(token, b"other-key" * 4) is None
+    assert decode(encode({"jti": "2"}, b"k" * 32), b"k" * 32) == {"jti": "2"}
+    assert book.claims(encode({"jti": "2"}, b"k" * 32), 0.0) is None  # not issued here
+    assert decode("not.a.jwt", b"k") is None and decode("one-part", b"k") is None

@@ -151,7 +151,7 @@ def test_a_missing_collection_is_unusable(real_keyring, swap_keyring):
 def assert_plain_unavailable(error: KeyringUnavailable, secret: str) -> None:
     text = str(error)
     assert secret not in text and secret not in repr(error)
-    assert "BW_PASSWORD" in text
+    assert "BW_CLIENT_SECRET" in text
     assert error.__cause__ is None
     assert error.__context__ is None or error.__suppress_context__
 
@@ -161,7 +161,7 @@ def test_fail_backend_refuses_to_save_and_reads_env_only(swap_keyring, monkeypat
     store = CredentialStore()
     status = store.status()
     assert not status.usable
-    assert "gnome-keyring" in status.explanation and "BW_PASSWORD" in status.explanation
+    assert "gnome-keyring" in status.explanation and "BW_CLIENT_SECRET" in status.explanation
 
     secret = fresh_secret()
     with pytest.raises(KeyringUnavailable) as caught:

@@ -22,7 +22,6 @@ def save_everything_else() -> None:
     save_settings(
         Settings(
             account_id=ACCOUNT,
-            username="api-user",
             client_id="client-1",
             callback_url="https://example.ngrok.app/callbacks",
             callback_user="bandwidth",

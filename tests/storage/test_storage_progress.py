@@ -236,9 +236,7 @@ def test_another_dashboards_progress_is_foreign():
     assert "https://dashboard.bandwidth.com/api" in str(caught.value)
     assert DASHBOARD in str(caught.value)
     # Same URL up to case and a trailing slash is the same dashboard.
-    assert load_progress("sandbox", ACCOUNT, "HTTP://127.0.0.1:8960/api/").get(
-        "create-application"
-    )
+    assert load_progress("sandbox", ACCOUNT, "HTTP://127.0.0.1:8960/api/").get("create-application")
 
 
 def test_unreadable_file_is_corrupt_not_a_traceback():

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from wizard.storage.settings import (
-    DEFAULT_URLS,
     ENV_VARS,
     SETTING_KEYS,
     Settings,
@@ -23,27 +22,11 @@ from wizard.storage.settings import (
 )
 
 
-def test_defaults_follow_the_generation():
-    current = Settings()
-    assert (current.dashboard_url, current.messaging_url, current.oauth_token_url) == (
-        "https://dashboard.bandwidth.com/api",
-        "https://messaging.bandwidth.com/api/v2",
-        "https://api.bandwidth.com/api/v1/oauth2/token",
-    )
-    guide = Settings(generation="guide")
-    assert guide.dashboard_url == "https://dashboard.bandwidth.com/api"
-    assert guide.messaging_url == "https://api.catapult.inetwork.com/v2"
-    assert (current.auth, current.account_id, current.site_id) == ("basic", None, None)
-
-
-def test_switching_generation_moves_default_urls_and_keeps_chosen_ones():
-    chosen = Settings(dashboard_url="http://127.0.0.1:8960/api")
-    guide = chosen.with_generation("guide")
-    assert guide.messaging_url == DEFAULT_URLS["guide"]["messaging_url"]
-    assert guide.dashboard_url == "http://127.0.0.1:8960/api"
-    assert (
-        guide.with_generation("current").messaging_url == DEFAULT_URLS["current"]["messaging_url"]
-    )
+def test_defaults_leave_hosts_to_the_environment():
+    settings = Settings()
+    urls = (settings.dashboard_url, settings.messaging_url, settings.oauth_token_url)
+    assert urls == ("", "", "")
+    assert (settings.environment, settings.account_id, settings.client_id) == ("prod", None, None)
 
 
 def test_no_file_gives_defaults(isolated_dirs):
@@ -55,13 +38,10 @@ def test_no_file_gives_defaults(isolated_dirs):
 def test_round_trip_writes_plain_toml_without_defaults():
     settings = Settings(
         account_id="9900000",
-        generation="guide",
-        auth="oauth2",
-        username="api-user",
         client_id="client-1",
-        messaging_user_id="u-abc",
+        environment="test",
         site_id="10001",
-        messaging_url="http://localhost:8960/v2/",
+        messaging_url="http://localhost:8960/api/v2/",
         callback_url="https://example.ngrok.app/callbacks",
         callback_user="bandwidth",
         callback_host="0.0.0.0",
@@ -71,26 +51,41 @@ def test_round_trip_writes_plain_toml_without_defaults():
     assert path == settings_path()
     assert load_settings() == settings
     stored = tomllib.loads(path.read_text())
-    assert stored["messaging_url"] == "http://localhost:8960/v2"  # trailing slash dropped
-    assert "dashboard_url" not in stored  # the generation's default stays implicit
+    assert stored["messaging_url"] == "http://localhost:8960/api/v2"  # trailing slash dropped
+    assert "dashboard_url" not in stored  # the environment's own stays implicit
     assert path.read_text().startswith("# bw-wizard settings. No secrets here")
 
 
+def test_an_api_user_from_an_older_version_is_read_but_never_written_again():
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'account_id = "9900000"\nusername = "old-api-user"\nauth = "basic"\n'
+        'generation = "current"\ndashboard_url = "https://dashboard.bandwidth.com/api"\n'
+    )
+    settings = load_settings(env={})
+    assert settings.legacy_username == "old-api-user"
+    assert settings.account_id == "9900000" and settings.client_id is None
+    save_settings(settings)
+    stored = tomllib.loads(path.read_text())
+    assert "username" not in stored and "auth" not in stored and "generation" not in stored
+
+
 def test_environment_beats_the_file(monkeypatch):
-    save_settings(Settings(account_id="1111111", username="stored", site_id="10001"))
+    save_settings(Settings(account_id="1111111", client_id="stored", site_id="10001"))
     monkeypatch.setenv("BW_ACCOUNT_ID", "2222222")
-    monkeypatch.setenv("BW_USERNAME", "from-env")
-    monkeypatch.setenv("BW_API_URL", "http://127.0.0.1:8960/api")
+    monkeypatch.setenv("BW_CLIENT_ID", "from-env")
+    monkeypatch.setenv("BW_API_URL", "http://127.0.0.1:8960/api/v2")
     monkeypatch.setenv("BW_SUBACCOUNT_ID", "")  # empty: ignored
 
     settings = load_settings()
     assert settings.account_id == "2222222"
-    assert settings.username == "from-env"
-    assert settings.dashboard_url == "http://127.0.0.1:8960/api"
+    assert settings.client_id == "from-env"
+    assert settings.dashboard_url == "http://127.0.0.1:8960/api/v2"
     assert settings.site_id == "10001"
     assert overridden_by_env() == {
         "account_id": "BW_ACCOUNT_ID",
-        "username": "BW_USERNAME",
+        "client_id": "BW_CLIENT_ID",
         "dashboard_url": "BW_API_URL",
     }
     # The stored view, for a screen that must not bake the environment into the file:
@@ -100,15 +95,12 @@ def test_environment_beats_the_file(monkeypatch):
 def test_every_documented_variable_overrides_its_setting():
     env = {
         "BW_ACCOUNT_ID": "123",
-        "BW_USERNAME": "u",
         "BW_CLIENT_ID": "c",
-        "BW_MESSAGING_USER_ID": "u-1",
+        "BW_ENVIRONMENT": "test",
         "BW_SUBACCOUNT_ID": "456",
-        "BW_API_URL": "https://a.example/api",
-        "BW_MESSAGING_URL": "https://m.example/v2",
+        "BW_API_URL": "https://a.example/api/v2",
+        "BW_MESSAGING_URL": "https://m.example/api/v2",
         "BW_OAUTH_URL": "https://o.example/token",
-        "BW_GENERATION": "guide",
-        "BW_AUTH": "oauth2",
     }
     assert set(env) == set(ENV_VARS.values())
     settings = apply_env(Settings(), env)
@@ -116,18 +108,17 @@ def test_every_documented_variable_overrides_its_setting():
         assert getattr(settings, name) == env[variable], name
 
 
-def test_generation_from_env_moves_default_urls():
-    save_settings(Settings(account_id="1"))
-    settings = load_settings(env={"BW_GENERATION": "guide"})
-    assert settings.messaging_url == "https://api.catapult.inetwork.com/v2"
+def test_the_test_environment_has_its_names():
+    assert load_settings(env={"BW_ENVIRONMENT": "uat"}).environment == "test"
+    assert load_settings(env={"BW_ENVIRONMENT": "PROD"}).environment == "prod"
 
 
 def test_a_bad_environment_variable_is_named():
     with pytest.raises(SettingsError, match="BW_API_URL") as caught:
         load_settings(env={"BW_API_URL": "http://dashboard.example.com/api"})
     assert "https" in str(caught.value)
-    with pytest.raises(SettingsError, match="BW_GENERATION"):
-        load_settings(env={"BW_GENERATION": "2019"})
+    with pytest.raises(SettingsError, match="BW_ENVIRONMENT"):
+        load_settings(env={"BW_ENVIRONMENT": "staging"})
 
 
 def test_save_writes_exactly_what_it_is_given(monkeypatch):
@@ -170,12 +161,11 @@ def test_secret_in_the_file_is_refused_with_its_path():
         ({"account_id": "12ab"}, ["account_id", "numeric"]),
         ({"account_id": True}, ["account_id", "text"]),
         ({"site_id": [1]}, ["site_id", "text"]),
-        ({"generation": "v3"}, ["generation", "current", "guide"]),
-        ({"auth": "digest"}, ["auth", "basic", "oauth2"]),
+        ({"environment": "v3"}, ["environment", "prod", "test"]),
         ({"callback_port": 0}, ["callback_port", "between 1 and 65535"]),
         ({"callback_port": "80"}, ["callback_port", "whole number"]),
-        ({"username": "a:b"}, ["username", "':'"]),
-        ({"username": " padded"}, ["username", "spaces"]),
+        ({"callback_user": "a:b"}, ["callback_user", "':'"]),
+        ({"client_id": " padded"}, ["client_id", "spaces"]),
         ({"dashboard_url": "ftp://x.example"}, ["dashboard_url", "https://"]),
         ({"dashboard_url": "dashboard.bandwidth.com"}, ["dashboard_url", "https://"]),
         ({"messaging_url": "http://messaging.example/v2"}, ["messaging_url", "https://"]),
@@ -217,14 +207,15 @@ def test_ids_written_as_numbers_are_accepted():
 
 
 def test_known_keys_are_the_fields():
-    assert {"account_id", "generation", "auth", "oauth_token_url", "callback_port"} <= SETTING_KEYS
+    assert {"account_id", "client_id", "environment", "oauth_token_url"} <= SETTING_KEYS
+    assert not {"username", "auth", "generation", "legacy_username"} & SETTING_KEYS
     assert settings_from_mapping({"oauth_token_url": "https://t.example/token"})
 
 
 @pytest.mark.parametrize(
     ("content", "line"),
     [
-        (b'account_id = "1"\ngeneration = current\n', "line 2"),
+        (b'account_id = "1"\nenvironment = prod\n', "line 2"),
         (b'account_id = "1"\naccount_id = "2"\n', "line 2"),
         (b"[unclosed\n", "line 1"),
         (b'account_id = "1\n', "line 1"),

@@ -39,6 +39,12 @@ SCENE_CALLBACK_PASSWORD = "scene-callback-pw-0123456789abcdef"
 """A fixed callback password (masked on screen); tests search pictures for it."""
 
 
+LIMITED_CLIENT = ("sandbox-limited", "sandbox-limited-secret")
+"""The sandbox's API Credential without the Campaign Management and toll-free roles."""
+SCENE_CAMPAIGN = "CA1B2C3"
+"""The sandbox's registered 10DLC campaign, which the scenes' numbers are put on."""
+
+
 def sandbox_conn(server: Any) -> tuple[ConnectionSettings, Secrets]:
     """Connection settings and the (public, demo) secrets of a running sandbox."""
     return sandbox_connection(server.base_url, server.config.identity)
@@ -69,6 +75,7 @@ def make_context(server: Any, *, secrets: Secrets | None = None, **inputs: Any) 
         "callback_url": SCENE_RECEIVER_URL,
         "callback_user": "bw-wizard",
         "callback_password": SCENE_CALLBACK_PASSWORD,
+        "campaign_id": SCENE_CAMPAIGN,
         **inputs,
     }
     ctx = Session(
@@ -200,32 +207,27 @@ def credentials_scene(server: Any) -> Scene:
     return Scene("credentials", app, run_before)
 
 
-def credentials_guide_scene(server: Any) -> Scene:
-    """Credentials in the guide's 2018 form: the messaging userId, token and secret too."""
-    app = make_app(server)
+def credentials_limited_scene(server: Any) -> Scene:
+    """Credentials verified for an API Credential without the 10DLC and toll-free roles: what
+    it can do, and what each missing role will block."""
+    app = WizardApp(make_context(server, secrets=Secrets(oauth_client_secret=LIMITED_CLIENT[1])))
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        from textual.widgets import Select
-
         await started(pilot)
         screen = await goto(pilot, "credentials")
-        screen.query_one("#generation", Select).value = "guide"
-        await wait_until(
-            pilot, lambda: screen.query_one("#guide-fields").display, "the guide's fields"
-        )
-        identity = server.config.identity
-        screen.query_one("#messaging-user-id", Input).value = identity.user_id
-        screen.query_one("#messaging-token", Input).value = identity.token
-        screen.query_one("#messaging-secret", Input).value = identity.secret
-        screen.query_one("#account-id", Input).focus()
+        screen.query_one("#client-id", Input).value = LIMITED_CLIENT[0]
+        await idle(pilot)
+        screen.action_next()
+        await wait_until(pilot, lambda: pilot.app.ctx.is_done(StepId.VERIFY), "verified")
+        await wait_until(pilot, lambda: screen.query_one("#capabilities").display, "what it can do")
         await idle(pilot)
 
-    return Scene("credentials-guide", app, run_before)
+    return Scene("credentials-limited", app, run_before)
 
 
 def credentials_bad_scene(server: Any) -> Scene:
-    """Credentials with a wrong password: the API's 401, the hint, and Retry."""
-    wrong = Secrets(dashboard_password="not-the-password")
+    """Credentials with a wrong client secret: Bandwidth's refusal, the hint, and Retry."""
+    wrong = Secrets(oauth_client_secret="not-the-secret")
     app = WizardApp(make_context(server, secrets=wrong))
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -236,6 +238,30 @@ def credentials_bad_scene(server: Any) -> Scene:
         await idle(pilot)
 
     return Scene("credentials-bad", app, run_before)
+
+
+def credentials_legacy_scene(server: Any) -> Scene:
+    """A first run after 2026-12-02 for someone whose earlier setup used an API user: why it
+    no longer signs in, where to get API Credentials, and the keyring entry to delete."""
+    from wizard.session.legacy import LegacyApiUser
+
+    # Bandwidth's own hosts: nothing is sent before Verify, and the picture shows no port.
+    ctx = Session(
+        sandbox=False,
+        conn=ConnectionSettings(account_id=server.config.identity.account_id),
+        inputs=SetupInputs(callback_url=SCENE_RECEIVER_URL),
+    )
+    ctx.legacy_api_user = LegacyApiUser(
+        "sandbox", ("the settings file", "the OS keyring"), server.config.identity.account_id
+    )
+    app = WizardApp(ctx)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await goto(pilot, "credentials")
+        await idle(pilot)
+
+    return Scene("credentials-legacy", app, run_before)
 
 
 def subaccount_scene(server: Any) -> Scene:
@@ -387,8 +413,9 @@ SCENES: dict[str, Callable[[Any], Scene]] = {
     "welcome": welcome_scene,
     "welcome-resume": welcome_resume_scene,
     "credentials": credentials_scene,
-    "credentials-guide": credentials_guide_scene,
+    "credentials-limited": credentials_limited_scene,
     "credentials-bad": credentials_bad_scene,
+    "credentials-legacy": credentials_legacy_scene,
     "credentials-light": light_theme_scene,
     "subaccount": subaccount_scene,
     "application": application_scene,

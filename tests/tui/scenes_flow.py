@@ -24,7 +24,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tests.tui.scenes import Scene, sandbox_conn, sandbox_control, wait_until
+from tests.tui.scenes import SCENE_CAMPAIGN, Scene, sandbox_conn, sandbox_control, wait_until
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.polling import PollSchedule
 from wizard.engine.runner import Engine
@@ -73,7 +73,7 @@ def make_app(server: Any, *, sandbox: bool = True, **inputs: Any) -> WizardApp:
         sandbox=sandbox,
         conn=conn,
         secrets=secrets,
-        inputs=SetupInputs(**inputs),
+        inputs=SetupInputs(**{"campaign_id": SCENE_CAMPAIGN, **inputs}),
         start_receiver=True,
     )
     return WizardApp(ctx)
@@ -113,6 +113,8 @@ def use_virtual_clock(ctx: Session, clock: VirtualClock | None = None) -> Virtua
         ctx.clients.dashboard,
         ctx.clients.messaging,
         ctx.progress,
+        platform=ctx.clients.platform,
+        claims=ctx.engine.claims,
         on_event=ctx.dispatch,
         poll=SCENE_POLLS,
         sleep=clock.sleep,
@@ -218,7 +220,7 @@ def _send_scene(name: str, server: Any, to: str, outcome: str) -> Scene:
         await asyncio.to_thread(
             sandbox_control, server, "/_sandbox/config", {"callback_timeout": 10.0}
         )
-        await drive_engine(pilot, StepId.WAIT_ORDER)
+        await drive_engine(pilot, StepId.READY)
         screen = await goto(pilot, "send")
         to_input = screen.query_one("#to", Input)
         to_input.value = to
@@ -261,7 +263,7 @@ def carrier_advice_scene(server: Any) -> Scene:
     async def run_before(pilot: Pilot[Any]) -> None:
         from wizard.tui.screens.send import CarrierAdviceScreen
 
-        await drive_engine(pilot, StepId.WAIT_ORDER)
+        await drive_engine(pilot, StepId.READY)
         screen = await goto(pilot, "send")
         screen.query_one("#to", Input).value = DELIVERED_TO
         await wait_until(pilot, lambda: screen.is_valid(), "the message form to be valid")

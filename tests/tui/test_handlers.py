@@ -56,7 +56,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[tuple[str, s
 async def test_each_handler_runs_once_per_mount_and_resume(sandbox: Any, counted) -> None:
     app = make_app(sandbox, area_code="919", quantity=1)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
-        await drive_engine(pilot, StepId.WAIT_ORDER)
+        await drive_engine(pilot, StepId.READY)
         for page in PAGES:
             await goto(pilot, page.key)
         mounted = dict(counted)

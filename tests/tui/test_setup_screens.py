@@ -33,6 +33,7 @@ from tests.tui.scenes import (
 )
 from wizard.engine.book import MemoryProgress
 from wizard.engine.step import StepId
+from wizard.engine.validation import MAX_NAME, MAX_QUANTITY
 from wizard.session.connection import Secrets
 from wizard.session.session import Session
 from wizard.tui.app import WizardApp
@@ -99,10 +100,10 @@ async def press_next_and_wait(pilot: Any, step: StepId) -> None:
         ),
         (
             v.Quantity(),
-            ["1", "2", str(v.MAX_QUANTITY)],
-            ["", "0", "-1", "1.5", str(v.MAX_QUANTITY + 1)],
+            ["1", "2", str(MAX_QUANTITY)],
+            ["", "0", "-1", "1.5", str(MAX_QUANTITY + 1)],
         ),
-        (v.Name("name"), ["bw-wizard", "My app"], ["", "   ", "x" * (v.MAX_NAME + 1), "a\x07b"]),
+        (v.Name("name"), ["bw-wizard", "My app"], ["", "   ", "x" * (MAX_NAME + 1), "a\x07b"]),
         (v.E164(), ["+19195551234", "919-555-1234", "(919) 555 1234"], ["", "12", "+1 555"]),
         (v.TextLength(), ["hello", "x" * 2048], ["", "   ", "x" * 2049]),
         (v.Required("user"), ["sandbox"], ["", " sandbox"]),
@@ -191,14 +192,14 @@ async def test_next_only_when_inputs_valid(sandbox: Any) -> None:
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         screen = await goto(pilot, "credentials")
-        account = screen.query_one("#account-id", Input)
+        client_id = screen.query_one("#client-id", Input)
         next_button = screen.query_one("#next", Button)
         assert not next_button.disabled
-        account.focus()
-        await pilot.press("end", "x")
+        client_id.focus()
+        await pilot.press("end", "space")
         await wait_until(pilot, lambda: next_button.disabled, "Next to be disabled")
-        problem = screen.query_one("#account-id-problem", Static)
-        assert problem.display and "digits only" in str(problem.content)
+        problem = screen.query_one("#client-id-problem", Static)
+        assert problem.display and "client id" in str(problem.content)
         await pilot.press("backspace")
         await wait_until(pilot, lambda: not next_button.disabled, "Next to be enabled")
         assert not problem.display
@@ -219,18 +220,20 @@ async def test_next_only_when_inputs_valid(sandbox: Any) -> None:
 
 
 async def test_bad_credentials_then_retry(sandbox: Any) -> None:
-    app = WizardApp(make_context(sandbox, secrets=Secrets(dashboard_password="wrong-password")))
+    app = WizardApp(make_context(sandbox, secrets=Secrets(oauth_client_secret="wrong-secret")))
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         screen = await goto(pilot, "credentials")
         await pilot.press("ctrl+n")
         panel = screen.query_one("#error-panel")
         await wait_until(pilot, lambda: panel.visible, "the error panel")
-        assert "401" in str(screen.query_one("#error-message", Static).content)
-        assert "password" in str(screen.query_one("#error-hint", Static).content)
+        assert "refused the client id and client secret" in str(
+            screen.query_one("#error-message", Static).content
+        )
+        assert "API Credentials" in str(screen.query_one("#error-hint", Static).content)
         assert not app.ctx.is_done(StepId.VERIFY)
-        # Fix the password and go again: Verify succeeds and the panel goes away.
-        screen.query_one("#password", Input).value = sandbox.config.identity.password
+        # Fix the secret and go again: Verify succeeds and the panel goes away.
+        screen.query_one("#client-secret", Input).value = sandbox.config.identity.client_secret
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: app.ctx.is_done(StepId.VERIFY), "verified")
         assert not panel.visible
@@ -271,7 +274,7 @@ async def test_server_error_while_listing_sites_is_retried(sandbox: Any) -> None
             "/_sandbox/faults",
             {
                 "method": "GET",
-                "path": "/api/accounts/*/sites",
+                "path": "/api/v2/accounts/*/sites",
                 "count": 20,
                 "kind": "status",
                 "status": 503,
@@ -396,7 +399,7 @@ async def test_reopening_lands_on_first_unfinished_step(sandbox: Any) -> None:
 
 async def test_secrets_masked_until_revealed(sandbox: Any) -> None:
     app = make_app(sandbox)
-    password = sandbox.config.identity.password
+    password = sandbox.config.identity.client_secret
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         screen = await goto(pilot, "credentials")
@@ -431,57 +434,63 @@ async def test_verify_saves_to_keyring_and_says_where(sandbox: Any, real_keyring
     from wizard.storage.settings import read_settings_file, settings_path
 
     app = account_app(sandbox)
-    password = sandbox.config.identity.password
+    secret = sandbox.config.identity.client_secret
+    entry = "sandbox-client/oauth-client-secret"
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         screen = await goto(pilot, "credentials")
-        # No secret anywhere yet: Next waits for the password.
+        # No secret anywhere yet: Next waits for the client secret.
         assert screen.query_one("#next", Button).disabled
-        screen.query_one("#password", Input).value = "wrong-password"
+        screen.query_one("#client-secret", Input).value = "wrong-secret"
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: screen.query_one("#error-panel").visible, "the 401")
         assert stored_entries(real_keyring.service) == {}  # nothing saved before Verify passed
-        screen.query_one("#password", Input).value = password
+        screen.query_one("#client-secret", Input).value = secret
         await press_next_and_wait(pilot, StepId.VERIFY)
         await wait_until(pilot, lambda: screen.saved_lines, "the saved lines")
         # Read back with secret-tool, not with the code under test.
-        assert stored_entries(real_keyring.service) == {"9900000/dashboard-password": password}
+        assert stored_entries(real_keyring.service) == {entry: secret}
         text = screen_text(app)
-        assert "Secret Service" in text and "9900000/dashboard-password" in text
-        assert password not in text
+        assert "Secret Service" in text and entry in text
+        assert secret not in text
     saved = read_settings_file(settings_path())
-    assert saved.account_id == "9900000" and saved.username == "sandbox"
-    assert password not in settings_path().read_text()
+    assert saved.account_id == "9900000" and saved.client_id == "sandbox-client"
+    assert secret not in settings_path().read_text()
 
 
 async def test_first_run_typed_by_keys_uses_bw_api_url(
     sandbox: Any, real_keyring: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A person's first run: the cursor starts where they type, a refused password keeps the
-    cursor in its field, and BW_API_URL (not Bandwidth's host) is where Verify goes."""
+    """A person's first run: the cursor starts where they type, a refused secret keeps the
+    cursor in its field, and BW_API_URL (not Bandwidth's host) is where Verify goes, token
+    request included."""
     import argparse
 
     from tests.storage.conftest import stored_entries
     from wizard.tui.launch import build_session
 
     identity = sandbox.config.identity
-    monkeypatch.setenv("BW_API_URL", sandbox.dashboard_url)
+    monkeypatch.setenv("BW_API_URL", sandbox.api_v2_url)
     app = WizardApp(build_session(argparse.Namespace(sandbox=False)))
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await started(pilot)
         await wait_until(pilot, lambda: app.focused and app.focused.id == "next", "Start focused")
         await pilot.press("enter")
         screen = await on_page(pilot, "credentials")
-        await wait_until(pilot, lambda: app.focused and app.focused.id == "account-id", "focus")
-        await pilot.press(*identity.account_id, "tab", "tab", *identity.username, "tab")
-        await pilot.press(*"wrong-password", "ctrl+n")
+        await wait_until(pilot, lambda: app.focused and app.focused.id == "client-id", "focus")
+        await pilot.press(*identity.client_id, "tab")
+        await pilot.press(*"wrong-secret", "ctrl+n")
         await wait_until(pilot, lambda: screen.query_one("#error-panel").visible, "the 401")
-        await wait_until(pilot, lambda: app.focused and app.focused.id == "password", "refocus")
-        await pilot.press("ctrl+u", *identity.password, "ctrl+n")
+        await wait_until(
+            pilot, lambda: app.focused and app.focused.id == "client-secret", "refocus"
+        )
+        await pilot.press("ctrl+u", *identity.client_secret, "ctrl+n")
         await wait_until(pilot, lambda: app.ctx.is_done(StepId.VERIFY), "verified")
-        assert app.ctx.conn.dashboard_url == sandbox.dashboard_url
+        assert app.ctx.conn.dashboard_url == sandbox.api_v2_url
+        assert app.ctx.conn.oauth_token_url == sandbox.oauth_token_url
+        assert app.ctx.conn.account_id == identity.account_id  # named by the token
     assert stored_entries(real_keyring.service) == {
-        f"{identity.account_id}/dashboard-password": identity.password
+        f"{identity.client_id}/oauth-client-secret": identity.client_secret
     }
 
 
@@ -494,11 +503,11 @@ async def test_no_keyring_keeps_secrets_in_memory(sandbox: Any) -> None:
             await started(pilot)
             screen = await goto(pilot, "credentials")
             assert "No usable keyring" in str(screen.query_one("#keyring-note", Static).content)
-            screen.query_one("#password", Input).value = sandbox.config.identity.password
+            screen.query_one("#client-secret", Input).value = sandbox.config.identity.client_secret
             await press_next_and_wait(pilot, StepId.VERIFY)
             await wait_until(pilot, lambda: screen.saved_lines, "the saved lines")
             assert any("stays in memory" in line for line in screen.saved_lines)
-            assert any("BW_PASSWORD" in line for line in screen.saved_lines)
+            assert any("BW_CLIENT_SECRET" in line for line in screen.saved_lines)
             # The session goes on with the secret in memory.
             assert app.ctx.engine is not None
             await app.ctx.engine.run_step(StepId.SUBACCOUNT, app.ctx.inputs)
@@ -535,3 +544,107 @@ def test_preview_renders_the_client_body_with_passwords_masked() -> None:
     text = console.export_text()
     assert "pw-very-secret" not in text
     assert "<Password>••••</Password>" in text and "<AppName>app</AppName>" in text
+
+
+# -- what a new user meets off the happy path ----------------------------------------------------
+
+
+async def test_empty_required_field_says_so_once_next_is_tried(sandbox: Any) -> None:
+    """A pristine form shows no complaints; after Next, every empty required field does."""
+    app = make_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        await app.ctx.engine.run_all(app.ctx.inputs, until=StepId.APPLICATION)
+        screen = await goto(pilot, "location")
+        name = screen.query_one("#location-name", Input)
+        problem = screen.query_one("#location-name-problem", Static)
+        name.value = ""
+        await pilot.pause()
+        assert not problem.display, "a field nobody has tried to submit is to do, not wrong"
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: problem.display, "the message under the empty field")
+        assert str(problem.content) == "Enter a location name."
+        assert not app.ctx.is_done(StepId.LOCATION)
+
+
+async def test_new_subaccount_form_reads_as_examples_and_says_what_next_does(
+    sandbox: Any,
+) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        await app.ctx.engine.run_step(StepId.VERIFY, app.ctx.inputs)
+        screen = await goto(pilot, "subaccount")
+        await wait_until(pilot, lambda: screen.loaded, "the sites")
+        next_button = screen.query_one("#next", Button)
+        assert str(next_button.label) == "Use this sub-account"
+        sites = screen.query_one("#sites", OptionList)
+        sites.highlighted = sites.option_count - 1  # "+ Create a new sub-account"
+        await wait_until(pilot, lambda: screen.query_one("#new-site").display, "the form")
+        await wait_until(
+            pilot, lambda: str(next_button.label) == "Create sub-account", "the create label"
+        )
+        for key in ("HouseNumber", "StreetName", "City", "StateCode", "Zip"):
+            field_input = screen.query_one(f"#address-{key}", Input)
+            assert field_input.value == ""
+            assert str(field_input.placeholder).startswith("e.g. "), field_input.placeholder
+        await pilot.press("ctrl+n")
+        problem = screen.query_one("#address-HouseNumber-problem", Static)
+        await wait_until(pilot, lambda: problem.display, "the house number's message")
+        assert "house number" in str(problem.content)
+        screen.query_one("#address-StateCode", Input).value = "ZZ"
+        state_problem = screen.query_one("#address-StateCode-problem", Static)
+        await wait_until(
+            pilot, lambda: "not a US state" in str(state_problem.content), "ZZ refused"
+        )
+        assert state_problem.display
+
+
+async def test_enter_in_a_field_submits_the_step(sandbox: Any) -> None:
+    app = make_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        await app.ctx.engine.run_all(app.ctx.inputs, until=StepId.APPLICATION)
+        screen = await goto(pilot, "location")
+        await wait_until(pilot, lambda: screen.is_valid(), "the location form")
+        screen.query_one("#location-name", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.ctx.is_done(StepId.LOCATION), "Enter to run Next")
+
+
+async def test_enter_on_the_order_form_orders_once(sandbox: Any) -> None:
+    """The order screen already read Enter; now the base class does too: one order, not two."""
+    app = make_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        await app.ctx.engine.run_all(app.ctx.inputs, until=StepId.ASSIGN)
+        screen = await goto(pilot, "order")
+        await wait_until(pilot, lambda: screen.is_valid(), "the search")
+        screen.query_one("#quantity", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.ctx.is_done(StepId.ORDER), "the order")
+        await app.workers.wait_for_complete()
+        state = await asyncio.to_thread(_state, sandbox)
+        assert len(state["orders"]) == 1
+
+
+async def test_order_form_keeps_what_was_typed(sandbox: Any) -> None:
+    """ " 919 " is trimmed, not cut to " 91"; 10000 is refused, not cut to 100."""
+    app = make_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        await app.ctx.engine.run_all(app.ctx.inputs, until=StepId.ASSIGN)
+        screen = await goto(pilot, "order")
+        area = screen.query_one("#area-code", Input)
+        area.focus()
+        await pilot.press("ctrl+u", "space", "9", "1", "9", "space")
+        assert area.value == " 919 "
+        await wait_until(pilot, lambda: screen.is_valid(), "the trimmed area code searched")
+        quantity = screen.query_one("#quantity", Input)
+        quantity.focus()
+        await pilot.press("ctrl+u", *"10000")
+        assert quantity.value == "10000"
+        problem = screen.query_one("#quantity-problem", Static)
+        await wait_until(pilot, lambda: problem.display, "10000 refused")
+        assert "at most 50" in str(problem.content)
+        assert screen.query_one("#next", Button).disabled

@@ -1,16 +1,21 @@
-"""Client for the Bandwidth Dashboard (Phone Number) API: the guide's steps 1 to 7.
+"""Client for the Bandwidth Dashboard (Phone Number) XML API: the guide's steps 1 to 7, and
+the per-number 10DLC assignment (TN option orders) that makes a local number able to send.
 
-Each method is one HTTP request (the ``find_*`` helpers are a list plus a filter) and returns a
-frozen record from ``models.py``. Request bodies are the guide's, built in ``xml.py``. Creates
-(POST) are sent once; callers look things up first (``find_application_by_name``,
-``find_location_by_name``, ``find_order_by_customer_order_id``) so that a rerun after a crash
-does not make a second copy.
+Each method is one HTTP request (the ``find_*`` helpers are a list plus a filter, paginated
+where Bandwidth paginates) and returns a frozen record from ``models.py``. Request bodies are
+today's, built in ``xml.py``. Creates (POST) are sent once; callers look things up first
+(``find_application_by_name``, ``find_location_by_name``, ``find_order_by_customer_order_id``,
+``find_tn_option_orders``) so that a rerun after a crash does not make a second copy.
+
+Today's base URL is ``https://api.bandwidth.com/api/v2`` (the guide's
+``dashboard.bandwidth.com/api`` still answers the same paths).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -20,12 +25,17 @@ from . import xml
 from .errors import BandwidthError
 from .models import (
     Account,
+    Address,
     Application,
+    AssociatedLocation,
     Location,
     MmsSettings,
     Order,
     Site,
     SmsSettings,
+    TnDetails,
+    TnOptionOrder,
+    national,
 )
 from .transport import ConnectionPool, HttpCore, OnRequest, RetryPolicy, Sleep
 
@@ -34,10 +44,48 @@ if TYPE_CHECKING:  # httpx loads with the first request (wizard.bandwidth.transp
 
 XML_CONTENT_TYPE = "application/xml; charset=utf-8"
 
+#: Roles a 403 on these paths means is missing, as Bandwidth names them (Bandwidth/cli:
+#: ``cmd/number/search.go`` "Numbers", ``cmd/site/list.go`` "Sub-Accounts",
+#: ``cmd/auth/auth_test.go`` "HTTP Application Management", "Messaging").
+NUMBERS_ROLE = "Numbers"
+SUB_ACCOUNTS_ROLE = "Sub-Accounts"
+APPLICATIONS_ROLE = "HTTP Application Management"
+MESSAGING_ROLE = "Messaging"
+
+#: Orders per page when looking an order up by customer order id (ListOrders requires a
+#: ``page`` and a ``size``; 1,000 is its most).
+ORDER_PAGE_SIZE = 100
+#: Pages read before giving up on finding an order (newest orders come first).
+ORDER_PAGE_LIMIT = 50
+
 
 def _seg(value: str) -> str:
     """One path segment, quoted so an id can never change the path."""
     return quote(str(value), safe="")
+
+
+#: (path pattern after ``accounts/{a}/``, role); the first match wins.
+_ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^sites/[^/]+/sippeers/[^/]+/products/messaging(/|$)"), MESSAGING_ROLE),
+    (re.compile(r"^sites/[^/]+/sippeers/[^/]+/tns(/|$)"), NUMBERS_ROLE),
+    (re.compile(r"^sites(/|$)"), SUB_ACCOUNTS_ROLE),
+    (re.compile(r"^applications(/|$)"), APPLICATIONS_ROLE),
+    (re.compile(r"^(availableNumbers|orders|inserviceNumbers|tnoptions|tns)(/|$)"), NUMBERS_ROLE),
+)
+
+
+def role_for(path: str) -> str | None:
+    """The role a Dashboard path needs (named in a 403), or None for the account itself."""
+    if path.startswith("tns/"):
+        return NUMBERS_ROLE
+    match = re.match(r"^accounts/[^/]+/?", path)
+    if not match:
+        return None
+    rest = path[match.end() :]
+    for pattern, role in _ROLE_RULES:
+        if pattern.search(rest):
+            return role
+    return None
 
 
 def id_from_location(location: str | None) -> str | None:
@@ -118,22 +166,33 @@ class DashboardClient:
     def _path(self, *parts: str) -> str:
         return "/".join(["accounts", _seg(self.account_id), *parts])
 
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Every request, with the role its path needs named for a 403."""
+        return await self._core.send(method, path, role=role_for(path), **kwargs)
+
     async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        response = await self._core.send("GET", path, params=params)
+        response = await self._send("GET", path, params=params)
         return self._core.xml_body(response)
 
-    async def _get_or_none(self, path: str) -> dict[str, Any] | None:
+    async def _get_or_none(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         try:
-            return await self._get(path)
+            return await self._get(path, params)
         except BandwidthError as exc:
             if exc.kind == "not_found":
                 return None
             raise
 
     async def _write(
-        self, method: str, path: str, body: str, *, idempotent: bool = False
+        self,
+        method: str,
+        path: str,
+        body: str,
+        *,
+        idempotent: bool = False,
     ) -> tuple[httpx.Response, dict[str, Any]]:
-        response = await self._core.send(
+        response = await self._send(
             method, path, content=body, content_type=XML_CONTENT_TYPE, idempotent=idempotent
         )
         return response, self._core.xml_body(response, allow_empty=True)
@@ -150,14 +209,35 @@ class DashboardClient:
         return xml.decode_sites(await self._get(self._path("sites")))
 
     async def create_site(
-        self, name: str, description: str = "", *, address: Mapping[str, str] | None = None
+        self,
+        name: str,
+        description: str = "",
+        *,
+        address: Address | Mapping[str, str] | None = None,
     ) -> Site:
-        """``POST /accounts/{a}/sites``; ``address`` is the ``<Address>`` the real API wants
-        (HouseNumber, StreetName, City, StateCode, Zip, AddressType)."""
+        """``POST /accounts/{a}/sites`` with the ``<Address>`` Bandwidth requires.
+
+        ``address`` is an :class:`Address` or Bandwidth's element names (``HouseNumber``,
+        ``StreetName``, ``City``, ``StateCode``, ``Zip``, ``AddressType``). Without one, or
+        with one Bandwidth would refuse, nothing is sent: the error lists what is missing.
+        """
+        if address is not None and not isinstance(address, Address):
+            address = Address.from_elements(dict(address))
+        problems = address.problems() if address else ["A new sub-account needs an address."]
+        if problems:
+            raise BandwidthError(
+                "Bandwidth requires an address for a new sub-account: " + " ".join(problems),
+                kind="validation",
+                method="POST",
+                url=self._core.url(self._path("sites")),
+                hint=(
+                    "Enter the sub-account's address (house number, street, city, two-letter "
+                    "state, five-digit ZIP, and Billing or Service), or pick an existing "
+                    "sub-account."
+                ),
+            )
         response, doc = await self._write(
-            "POST",
-            self._path("sites"),
-            xml.site_xml(name, description, dict(address) if address else None),
+            "POST", self._path("sites"), xml.site_xml(name, description, address)
         )
         site = xml.decode_site(doc) if doc else None
         if site is None or not site.id:
@@ -175,7 +255,7 @@ class DashboardClient:
 
     async def get_application(self, app_id: str) -> Application:
         """``GET /accounts/{a}/applications/{id}``."""
-        response = await self._core.send("GET", self._path("applications", _seg(app_id)))
+        response = await self._send("GET", self._path("applications", _seg(app_id)))
         doc = self._core.xml_body(response)
         try:
             return xml.decode_application(doc)
@@ -194,7 +274,8 @@ class DashboardClient:
         callback_user: str | None = None,
         callback_password: str | None = None,
     ) -> Application:
-        """``POST /accounts/{a}/applications`` with the guide's ``<Application>``."""
+        """``POST /accounts/{a}/applications`` with today's ``<Application>`` (MsgCallbackUrl,
+        CallbackCreds)."""
         body = xml.application_xml(name, callback_url, callback_user, callback_password)
         response, doc = await self._write("POST", self._path("applications"), body)
         return self._application_answer(response, doc, name, callback_url, callback_user)
@@ -207,22 +288,16 @@ class DashboardClient:
         callback_user: str | None = None,
         callback_password: str | None = None,
     ) -> Application:
-        """``PUT /accounts/{a}/applications/{id}``: replace name, callback URL and creds."""
+        """``PUT /accounts/{a}/applications/{id}``: replace name, callback URL and creds.
+
+        One ``MsgCallbackUrl`` replaces both the inbound and the outbound URL: check
+        :attr:`Application.is_split` on the current application and ask before calling this
+        on a split one.
+        """
         body = xml.application_xml(name, callback_url, callback_user, callback_password)
         response, doc = await self._write("PUT", self._path("applications", _seg(app_id)), body)
         app = self._application_answer(response, doc, name, callback_url, callback_user)
-        return (
-            app
-            if app.id
-            else Application(
-                id=app_id,
-                name=app.name,
-                service_type=app.service_type,
-                callback_url=app.callback_url,
-                callback_user=app.callback_user,
-                callback_types=app.callback_types,
-            )
-        )
+        return app if app.id else replace(app, id=app_id)
 
     def _application_answer(
         self,
@@ -245,6 +320,15 @@ class DashboardClient:
             callback_url=callback_url,
             callback_user=callback_user,
         )
+
+    async def list_associated_locations(self, app_id: str) -> list[AssociatedLocation]:
+        """``GET /accounts/{a}/applications/{id}/associatedsippeers``: the locations the
+        application is linked to. Empty means messages sent through it are accepted (202) and
+        then go nowhere, which is why Bandwidth's CLI checks it before every send."""
+        doc = await self._get(
+            self._path("applications", _seg(app_id), "associatedsippeers"),
+        )
+        return xml.decode_associated_locations(doc)
 
     # -- locations ---------------------------------------------------------------------------
 
@@ -274,7 +358,7 @@ class DashboardClient:
 
     async def get_location(self, site_id: str, location_id: str) -> Location:
         """``GET .../sippeers/{id}``."""
-        response = await self._core.send("GET", self._location_path(site_id, _seg(location_id)))
+        response = await self._send("GET", self._location_path(site_id, _seg(location_id)))
         doc = self._core.xml_body(response)
         try:
             return xml.decode_location(doc, site_id)
@@ -287,20 +371,40 @@ class DashboardClient:
         return self._location_path(site_id, _seg(location_id), "products", "messaging", *parts)
 
     async def enable_sms(
-        self, site_id: str, location_id: str, *, toll_free: bool = True, short_code: bool = True
+        self,
+        site_id: str,
+        location_id: str,
+        *,
+        toll_free: bool = True,
+        short_code: bool = True,
+        a2p_long_code: str | None = None,
+        a2p_message_class: str | None = None,
+        a2p_campaign_id: str | None = None,
     ) -> SmsSettings:
-        """``POST .../features/sms`` with the guide's settings (HTTP, Zone1, ProxyPeerId)."""
-        body = xml.sms_feature_xml(toll_free=toll_free, short_code=short_code)
+        """``POST .../features/sms`` with HTTP, Zone1 and an empty ``<HttpSettings />``, and no
+        location-wide A2P settings unless given (see :func:`xml.sms_feature_xml`).
+
+        The ProxyPeerId in the result is the one Bandwidth chose, read from its answer (or,
+        when the answer has no body, from a GET of the feature); None if it named none.
+        """
+        body = xml.sms_feature_xml(
+            toll_free=toll_free,
+            short_code=short_code,
+            a2p_long_code=a2p_long_code,
+            a2p_message_class=a2p_message_class,
+            a2p_campaign_id=a2p_campaign_id,
+        )
         _, doc = await self._write(
             "POST", self._feature_path(site_id, location_id, "features", "sms"), body
         )
         settings = xml.decode_sms(doc) if doc else None
+        if settings is None or settings.proxy_peer_id is None:
+            settings = await self.get_sms(site_id, location_id) or settings
         return settings or SmsSettings(
             toll_free=toll_free,
             short_code=short_code,
             protocol="HTTP",
             zones=(True, False, False, False, False),
-            proxy_peer_id=xml.PROXY_PEER_ID,
         )
 
     async def get_sms(self, site_id: str, location_id: str) -> SmsSettings | None:
@@ -309,14 +413,17 @@ class DashboardClient:
         return xml.decode_sms(doc) if doc else None
 
     async def enable_mms(self, site_id: str, location_id: str) -> MmsSettings:
-        """``POST .../features/mms`` (lower-case ``protocol``, as the guide insists)."""
+        """``POST .../features/mms`` with ``Protocol`` HTTP and an empty ``HttpSettings``;
+        the ProxyPeerId is Bandwidth's, as for :meth:`enable_sms`."""
         _, doc = await self._write(
             "POST",
             self._feature_path(site_id, location_id, "features", "mms"),
             xml.mms_feature_xml(),
         )
         settings = xml.decode_mms(doc) if doc else None
-        return settings or MmsSettings(protocol="HTTP", proxy_peer_id=xml.PROXY_PEER_ID)
+        if settings is None or settings.proxy_peer_id is None:
+            settings = await self.get_mms(site_id, location_id) or settings
+        return settings or MmsSettings(protocol="HTTP")
 
     async def get_mms(self, site_id: str, location_id: str) -> MmsSettings | None:
         """The location's MMS feature, or None when it has none (404 or empty)."""
@@ -353,6 +460,18 @@ class DashboardClient:
         )
         return xml.decode_search(doc)
 
+    async def search_toll_free_numbers(self, pattern: str = "8**", quantity: int = 1) -> list[str]:
+        """``GET /accounts/{a}/availableNumbers?tollFreeWildCardPattern=..&quantity=..``.
+
+        The pattern is three characters starting with 8 (``8**``, ``87*``); the numbers come
+        from 800, 888, 877, 866, 855, 844 and 833. [] when none.
+        """
+        doc = await self._get(
+            self._path("availableNumbers"),
+            params={"tollFreeWildCardPattern": pattern, "quantity": str(quantity)},
+        )
+        return xml.decode_search(doc)
+
     async def create_order(
         self,
         site_id: str,
@@ -375,8 +494,37 @@ class DashboardClient:
             customer_order_id=customer_order_id,
             name=name,
         )
-        response = await self._core.send(
-            "POST", self._path("orders"), content=body, content_type=XML_CONTENT_TYPE
+        return await self._post_order(body, customer_order_id)
+
+    async def create_toll_free_order(
+        self,
+        site_id: str,
+        location_id: str | None,
+        pattern: str,
+        quantity: int,
+        customer_order_id: str,
+        name: str | None = None,
+    ) -> Order:
+        """``POST /accounts/{a}/orders`` with ``TollFreeWildCharSearchAndOrderType``.
+
+        Sent once, like :meth:`create_order`; find it again by ``customer_order_id``.
+        """
+        body = xml.toll_free_order_xml(
+            site_id=site_id,
+            location_id=location_id,
+            pattern=pattern,
+            quantity=quantity,
+            customer_order_id=customer_order_id,
+            name=name,
+        )
+        return await self._post_order(body, customer_order_id)
+
+    async def _post_order(self, body: str, customer_order_id: str) -> Order:
+        response = await self._send(
+            "POST",
+            self._path("orders"),
+            content=body,
+            content_type=XML_CONTENT_TYPE,
         )
         order = self._order_answer(response, id_from_location(response.headers.get("location")))
         if not order.id:
@@ -388,7 +536,7 @@ class DashboardClient:
     async def get_order(self, order_id: str) -> Order:
         """``GET /accounts/{a}/orders/{id}``. PARTIAL and FAILED come back as an Order with
         ``errors`` and ``failed_numbers``, not as an exception: the caller decides."""
-        response = await self._core.send("GET", self._path("orders", _seg(order_id)))
+        response = await self._send("GET", self._path("orders", _seg(order_id)))
         return self._order_answer(response, order_id)
 
     def _order_answer(self, response: httpx.Response, order_id: str | None) -> Order:
@@ -409,27 +557,155 @@ class DashboardClient:
             raise self._core.unexpected(response, "without an <OrderResponse>")
         return xml.decode_order(doc, order_id or "")
 
-    async def find_order_by_customer_order_id(self, customer_order_id: str) -> Order | None:
+    async def find_order_by_customer_order_id(
+        self, customer_order_id: str, *, page_size: int = ORDER_PAGE_SIZE
+    ) -> Order | None:
         """The order made with this ``CustomerOrderId`` (newest first), or None.
 
-        Uses ``GET /accounts/{a}/orders?customerOrderId=..``, then confirms with a GET of the
-        order itself, so a server that ignores the filter cannot hand back someone else's order.
+        Uses ``GET /accounts/{a}/orders?customerOrderId=..&page=1&size=N`` (ListOrders requires
+        ``page`` and ``size``) and follows ``<Links><next>`` until the order turns up or the
+        list ends; then confirms with a GET of the order itself, so a server that ignores the
+        filter cannot hand back someone else's order.
         """
-        doc = await self._get(self._path("orders"), params={"customerOrderId": customer_order_id})
-        entries = xml.decode_order_list(doc)
-        exact = [e for e in entries if e["customer_order_id"] == customer_order_id]
-        unknown = [e for e in entries if not e["customer_order_id"]]
-        for group, confirm in ((exact, False), (unknown[:5], True)):
-            for entry in sorted(group, key=lambda e: e["date"], reverse=True):
-                if not entry["order_id"]:
-                    continue
-                order = await self.get_order(entry["order_id"])
-                if not confirm or order.customer_order_id == customer_order_id:
-                    if order.customer_order_id is None:
-                        order = replace(order, customer_order_id=customer_order_id)
-                    return order
+        page: str | None = "1"
+        seen_pages: set[str] = set()
+        unconfirmed = 0
+        for _ in range(ORDER_PAGE_LIMIT):
+            if page is None or page in seen_pages:
+                return None
+            seen_pages.add(page)
+            doc = await self._get(
+                self._path("orders"),
+                params={"customerOrderId": customer_order_id, "page": page, "size": page_size},
+            )
+            listing = xml.decode_order_list(doc)
+            exact = [e for e in listing.entries if e["customer_order_id"] == customer_order_id]
+            unknown = [e for e in listing.entries if not e["customer_order_id"]]
+            for group, confirm in ((exact, False), (unknown, True)):
+                for entry in sorted(group, key=lambda e: e["date"], reverse=True):
+                    if not entry["order_id"]:
+                        continue
+                    if confirm:
+                        if unconfirmed >= 5:  # a server ignoring the filter: stop guessing
+                            continue
+                        unconfirmed += 1
+                    order = await self.get_order(entry["order_id"])
+                    if not confirm or order.customer_order_id == customer_order_id:
+                        if order.customer_order_id is None:
+                            order = replace(order, customer_order_id=customer_order_id)
+                        return order
+            page = listing.next_page
         return None
 
     async def list_in_service_numbers(self) -> list[str]:
         """``GET /accounts/{a}/inserviceNumbers``: the numbers the account can send from."""
         return xml.decode_in_service(await self._get(self._path("inserviceNumbers")))
+
+    async def get_tn_details(self, number: str) -> TnDetails:
+        """``GET /tns/{tn}/tndetails``: the number's location and ``MessagingSettings``
+        (SmsEnabled, CampaignId, MessageClass, A2pState, CampaignFullyProvisioned).
+
+        The path is the Dashboard's own (numbers.yml RetrieveTnDetails), not under the
+        account; the number goes in as ten digits.
+        """
+        tn = national(number)
+        response = await self._send("GET", "/".join(["tns", _seg(tn), "tndetails"]))
+        doc = self._core.xml_body(response)
+        try:
+            return xml.decode_tn_details(doc, tn)
+        except xml.XmlDecodeError as exc:
+            raise self._core.unexpected(response, "without <TelephoneNumberDetails>") from exc
+
+    # -- 10DLC: assigning numbers to a campaign ------------------------------------------------
+
+    async def create_tn_option_order(
+        self,
+        numbers: Sequence[str],
+        campaign_id: str,
+        *,
+        message_class: str | None = xml.DEFAULT_MESSAGE_CLASS,
+        customer_order_id: str | None = None,
+    ) -> TnOptionOrder:
+        """``POST /accounts/{a}/tnoptions``: assign numbers to a 10DLC campaign.
+
+        Sends ``Sms on`` and ``A2pSettings`` (asSpecified, CampaignId, MessageClass) for the
+        numbers in E.164; Bandwidth answers 201 with the order (RECEIVED) and works on it in
+        the background: poll :meth:`get_tn_option_order`. Sent once; find it again with
+        :meth:`find_tn_option_orders` (by ``customer_order_id`` or number).
+        """
+        body = xml.tn_option_order_xml(
+            list(numbers),
+            campaign_id,
+            message_class=message_class,
+            customer_order_id=customer_order_id,
+        )
+        response = await self._send(
+            "POST",
+            self._path("tnoptions"),
+            content=body,
+            content_type=XML_CONTENT_TYPE,
+        )
+        order = self._tn_option_answer(response, "")
+        if not order.id:
+            new_id = id_from_location(response.headers.get("location"))
+            if not new_id or new_id == "tnoptions":
+                raise self._core.unexpected(response, "without the TN option order's id")
+            order = replace(order, id=new_id)
+        if order.customer_order_id is None and customer_order_id:
+            order = replace(order, customer_order_id=customer_order_id)
+        return order
+
+    async def get_tn_option_order(self, order_id: str) -> TnOptionOrder:
+        """``GET /accounts/{a}/tnoptions/{id}``: RECEIVED, PROCESSING, then COMPLETE, PARTIAL
+        or FAILED, with the per-number errors and warnings (never raised: the caller decides)."""
+        response = await self._send("GET", self._path("tnoptions", _seg(order_id)))
+        return self._tn_option_answer(response, order_id)
+
+    async def find_tn_option_orders(
+        self, *, customer_order_id: str | None = None, number: str | None = None
+    ) -> list[TnOptionOrder]:
+        """``GET /accounts/{a}/tnoptions?customerOrderId=..|tn=..``: the TN option orders that
+        match (at most 1,000, as id and status), so a rerun can find an assignment it made
+        before a crash instead of sending a second one.
+
+        A summary that names another customer order id is dropped, and one that names none is
+        confirmed with a GET of the order (five at most), so a server that ignores the filter
+        cannot pass someone else's order off as this one.
+        """
+        params: dict[str, str] = {}
+        if customer_order_id:
+            params["customerOrderId"] = customer_order_id
+        if number:
+            params["tn"] = national(number)
+        if not params:
+            raise ValueError("find_tn_option_orders needs a customer order id or a number")
+        # GetTnOptionOrders answers 404 when the query finds nothing.
+        doc = await self._get_or_none(self._path("tnoptions"), params)
+        found = xml.decode_tn_option_summaries(doc) if doc else []
+        if not customer_order_id:
+            return found
+        out: list[TnOptionOrder] = []
+        confirmed = 0
+        for summary in found:
+            if summary.customer_order_id is None and confirmed < 5:
+                confirmed += 1
+                full = await self.get_tn_option_order(summary.id)
+                summary = replace(summary, customer_order_id=full.customer_order_id)
+            if summary.customer_order_id == customer_order_id:
+                out.append(summary)
+        return out
+
+    def _tn_option_answer(self, response: httpx.Response, order_id: str) -> TnOptionOrder:
+        body = response.content
+        if not body.strip():
+            raise self._core.unexpected(response, "with an empty body")
+        try:
+            doc = xml.parse(body)
+        except xml.XmlDecodeError as exc:
+            raise self._core.unexpected(response, "with malformed XML") from exc
+        if not xml.is_tn_option_order(doc):
+            errors = xml.find_errors(doc)
+            if errors:
+                raise self._core.error_from_response(response, errors=errors)
+            raise self._core.unexpected(response, "without a <TnOptionOrder>")
+        return xml.decode_tn_option_order(doc, order_id)

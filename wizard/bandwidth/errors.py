@@ -14,6 +14,10 @@ from wizard.core.errors import Kind, WizardError
 from wizard.core.safe import printable
 
 #: Every value ``BandwidthError.kind`` can take; callers map these to exit codes and colours.
+#: ``auth`` is a credential Bandwidth did not accept (401: re-enter it); ``forbidden`` is a
+#: credential it accepted but that lacks a role or an account feature (403: ask an administrator,
+#: or carry on knowing the check could not be made). They need different next steps, so they are
+#: different kinds.
 KINDS = frozenset(Kind)
 
 
@@ -44,6 +48,9 @@ class BandwidthError(WizardError):
     """Per-field problems from the messaging API's ``fieldErrors``."""
     retry_after: float | None
     """Seconds the server asked us to wait before trying again (429), if it said."""
+    missing_role: str | None
+    """For ``forbidden``: the role the request needed (``"Campaign Management"``), when the
+    client knows which one, so a screen can say "cannot check: ask for X" instead of guessing."""
 
     def __init__(
         self,
@@ -57,6 +64,7 @@ class BandwidthError(WizardError):
         url: str = "",
         field_errors: list[FieldError] | None = None,
         retry_after: float | None = None,
+        missing_role: str | None = None,
     ) -> None:
         self.status = status
         self.code = printable(code) if code is not None else None
@@ -66,6 +74,7 @@ class BandwidthError(WizardError):
             FieldError(printable(f.field), printable(f.description)) for f in field_errors or []
         ]
         self.retry_after = retry_after
+        self.missing_role = missing_role
         super().__init__(message, hint, kind=kind)
 
     @property

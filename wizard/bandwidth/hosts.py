@@ -1,13 +1,28 @@
-"""Base URLs of the Bandwidth APIs, as settings with the two known generations as defaults.
+"""Base URLs of the Bandwidth APIs, as settings with the known layouts as defaults.
 
-The guide (2018) sends messages to the retired catapult host; today's accounts use
-messaging.bandwidth.com. Neither is hard-coded in a client: callers pick a :class:`Hosts`.
+Today's layout (Bandwidth/cli ``internal/cmdutil/helpers.go``): the Dashboard XML API and the
+JSON platform APIs (10DLC, toll-free verification) both live under
+``https://api.bandwidth.com/api/v2``, messaging under ``https://messaging.bandwidth.com/api/v2``
+and the OAuth2 token endpoint at ``https://api.bandwidth.com/api/v1/oauth2/token``. The test
+environment moves the API host to ``https://test.api.bandwidth.com``; messaging has no test
+host, so in the test environment messages still go to production, with a token minted by
+production's token endpoint (a test-realm token is refused there).
+
+The guide's (2018) layout is kept, labelled retired: the Dashboard at
+``dashboard.bandwidth.com/api`` and messaging on the catapult host with a userId and
+token:secret. Only the sandbox still answers the catapult form; it is how the guide's own
+requests are replayed.
+
+Neither is hard-coded in a client: callers pick a :class:`Hosts`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+PRODUCTION_TOKEN_URL = "https://api.bandwidth.com/api/v1/oauth2/token"
 
 
 @dataclass(frozen=True)
@@ -15,38 +30,111 @@ class Hosts:
     """Where each API lives; every field is a base URL without a trailing slash."""
 
     dashboard_url: str
-    """Phone Number (Dashboard) API base, e.g. ``https://dashboard.bandwidth.com/api``."""
+    """Dashboard (Phone Number) XML API base; ``/accounts/{id}/...`` is appended to it."""
     messaging_url: str
     """Messaging API base; ``/users/{id}/messages`` is appended to it."""
     oauth_token_url: str
-    """Full URL of the OAuth2 token endpoint."""
+    """Full URL of the OAuth2 token endpoint for the Dashboard and platform APIs."""
+    platform_url: str = ""
+    """JSON platform APIs base (10DLC, toll-free verification); empty means the Dashboard's."""
+    messaging_token_url: str = ""
+    """Token endpoint for messaging; empty means :attr:`oauth_token_url`. Differs only in the
+    test environment, where messaging is production's and needs a production token."""
+    environment: str = "prod"
+    """``prod``, ``test`` or ``local`` (a sandbox); ``test`` means sends are still real."""
+    retired: bool = False
+    """True for the guide's 2018 layout: say "retired" wherever it is offered."""
+    label: str = field(default="", compare=False)
+    """How to name this layout to a person."""
+
+    def __post_init__(self) -> None:
+        if not self.platform_url:
+            object.__setattr__(self, "platform_url", self.dashboard_url)
+        if not self.messaging_token_url:
+            object.__setattr__(self, "messaging_token_url", self.oauth_token_url)
+
+    @property
+    def messaging_is_production(self) -> bool:
+        """True when messages sent through these hosts are real and billable although the rest
+        is not production (the test environment has no messaging host of its own)."""
+        return self.environment == "test"
 
 
 CURRENT_HOSTS = Hosts(
-    dashboard_url="https://dashboard.bandwidth.com/api",
+    dashboard_url="https://api.bandwidth.com/api/v2",
     messaging_url="https://messaging.bandwidth.com/api/v2",
-    oauth_token_url="https://api.bandwidth.com/api/v1/oauth2/token",
+    oauth_token_url=PRODUCTION_TOKEN_URL,
+    label="Bandwidth (production)",
 )
-"""Today's hosts: messaging keyed by account id, Dashboard credentials or OAuth2."""
+"""Today's hosts: OAuth2 client credentials, account id from the token."""
+
+TEST_HOSTS = Hosts(
+    dashboard_url="https://test.api.bandwidth.com/api/v2",
+    messaging_url="https://messaging.bandwidth.com/api/v2",
+    oauth_token_url="https://test.api.bandwidth.com/api/v1/oauth2/token",
+    messaging_token_url=PRODUCTION_TOKEN_URL,
+    environment="test",
+    label="Bandwidth test environment (messages still go to production)",
+)
+"""``BW_ENVIRONMENT=test``: the API on the test host; messaging stays production's."""
 
 GUIDE_HOSTS = Hosts(
     dashboard_url="https://dashboard.bandwidth.com/api",
     messaging_url="https://api.catapult.inetwork.com/v2",
-    oauth_token_url="https://api.bandwidth.com/api/v1/oauth2/token",
+    oauth_token_url=PRODUCTION_TOKEN_URL,
+    retired=True,
+    label="the guide's 2018 hosts (retired)",
 )
-"""The guide's hosts: messaging keyed by user id with token:secret (retired in 2019)."""
+"""The guide's hosts: messaging keyed by user id with token:secret (catapult, retired in 2019;
+API users retired 2026-12-02). Offered only against the sandbox, to replay the guide."""
+
+#: Environment names Bandwidth's CLI accepts (``uat`` is an alias of ``test``).
+ENVIRONMENTS = ("prod", "test", "uat")
+
+
+def hosts_for_environment(name: str | None) -> Hosts:
+    """The hosts for ``BW_ENVIRONMENT``: empty or ``prod`` -> production, ``test``/``uat`` ->
+    the test environment. Anything else is refused rather than silently meaning production."""
+    env = (name or "").strip().lower()
+    if env in ("", "prod", "production"):
+        return CURRENT_HOSTS
+    if env in ("test", "uat"):
+        return TEST_HOSTS
+    raise ValueError(f"unknown Bandwidth environment {name!r} (expected prod or test)")
+
+
+def hosts_for_settings(environment: str | None, dashboard_url: str = "") -> Hosts:
+    """The hosts a person's settings mean: the environment's, except that a Dashboard URL on
+    this machine (BW_API_URL pointing at a sandbox) brings the sandbox's token and messaging
+    URLs with it, so a run aimed at the sandbox never asks Bandwidth's host for a token."""
+    if dashboard_url and is_local_url(dashboard_url):
+        parts = urlsplit(dashboard_url)
+        return local_hosts(f"{parts.scheme}://{parts.netloc}")
+    return hosts_for_environment(environment)
 
 
 def local_hosts(base_url: str, *, guide: bool = False) -> Hosts:
     """Hosts for a sandbox at ``base_url``, laid out like Bandwidth's.
 
-    Dashboard at ``/api``, messaging at ``/api/v2`` (today) or ``/v2`` (the guide's).
+    Today's layout: Dashboard, platform APIs and messaging under ``/api/v2``. With ``guide``,
+    the guide's: Dashboard at ``/api`` and catapult messaging at ``/v2``.
     """
     base = base_url.rstrip("/")
+    if guide:
+        return Hosts(
+            dashboard_url=f"{base}/api",
+            messaging_url=f"{base}/v2",
+            oauth_token_url=f"{base}/api/v1/oauth2/token",
+            environment="local",
+            retired=True,
+            label="the sandbox, in the guide's 2018 layout (retired)",
+        )
     return Hosts(
-        dashboard_url=f"{base}/api",
-        messaging_url=f"{base}/v2" if guide else f"{base}/api/v2",
+        dashboard_url=f"{base}/api/v2",
+        messaging_url=f"{base}/api/v2",
         oauth_token_url=f"{base}/api/v1/oauth2/token",
+        environment="local",
+        label="the sandbox",
     )
 
 
@@ -62,3 +150,18 @@ def messaging_generation(messaging_url: str) -> str:
     if path.endswith("/v2") and not path.endswith("/api/v2"):
         return "guide"
     return "current"
+
+
+def is_local_url(url: str) -> bool:
+    """True for a loopback host (``localhost``, ``127.0.0.0/8``, ``::1``): the sandbox, never
+    Bandwidth. Decides where retired username/password credentials may still be sent."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

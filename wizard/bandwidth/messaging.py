@@ -1,10 +1,15 @@
 """Client for the Bandwidth messaging API, both generations.
 
-The guide's (2018) host is ``https://api.catapult.inetwork.com/v2`` keyed by ``userId`` with
-``token:secret``; today's is ``https://messaging.bandwidth.com/api/v2`` keyed by ``accountId``
-with the Dashboard credentials or an OAuth2 bearer. The request is the same JSON for both:
-``POST {base_url}/users/{user_id}/messages``. A 202 means "accepted", not "delivered": the
-outcome arrives later as a callback.
+Today's is ``https://messaging.bandwidth.com/api/v2`` keyed by ``accountId`` with an OAuth2
+bearer token; the guide's (2018, retired) is ``https://api.catapult.inetwork.com/v2`` keyed by
+``userId`` with ``token:secret``, still answered by the sandbox. The request is the same JSON
+for both: ``POST {base_url}/users/{user_id}/messages``. A 202 means "accepted", not
+"delivered": the outcome arrives later as a callback.
+
+A message create answered 429 is sent again after the wait Bandwidth asks for: the 429 says
+the account's queue refused the message (messaging/rateLimits.mdx), so nothing was accepted and
+the second try cannot send it twice. Any other unknown outcome (timeout, dropped connection,
+5xx) is never resent.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ if TYPE_CHECKING:  # httpx loads with the first request (wizard.bandwidth.transp
     import httpx
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+#: The role a 403 from the messaging API means is missing.
+MESSAGING_ROLE = "Messaging"
 
 #: Bandwidth's own cap on ``limit`` for List Messages (limit plus offset at most 10 000).
 MAX_LIST_LIMIT = 10_000
@@ -162,6 +170,8 @@ class MessagingClient:
             content=json.dumps(payload, ensure_ascii=False),
             content_type=JSON_CONTENT_TYPE,
             idempotent=False,
+            retry_429=True,
+            role=MESSAGING_ROLE,
         )
         answer = self._core.json_body(response)
         if not isinstance(answer, dict) or not answer.get("id"):
@@ -228,7 +238,7 @@ class MessagingClient:
             params["pageToken"] = page_token
         if not params:
             raise ValueError("List Messages needs at least one filter")
-        response = await self._core.send("GET", self._path(), params=params)
+        response = await self._core.send("GET", self._path(), params=params, role=MESSAGING_ROLE)
         answer = self._core.json_body(response)
         page = _message_page(answer)
         if page is None:

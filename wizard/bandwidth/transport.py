@@ -1,16 +1,19 @@
-"""The request/retry core shared by the Dashboard and messaging clients.
+"""The request/retry core shared by every API client.
 
 One ``httpx.AsyncClient`` per connection (:class:`ConnectionPool`: keep-alive, explicit
-timeouts), shared by the Dashboard and messaging clients, built on the first request and using
-the process's one TLS context (:func:`shared_ssl_context`); every request goes
-through :meth:`HttpCore.send`, which announces it (``on_request``), retries what is safe to
-retry, and turns every failure (error XML or JSON, HTML pages, empty bodies, refused
-connections, timeouts) into one :class:`~wizard.bandwidth.errors.BandwidthError`.
+timeouts), shared by the clients of one connection, built on the first request and using the
+process's one TLS context (:func:`shared_ssl_context`); every request goes through
+:meth:`HttpCore.send`, which announces it (``on_request``), retries what is safe to retry, and
+turns every failure (error XML or JSON, HTML pages, empty bodies, refused connections,
+timeouts) into one :class:`~wizard.bandwidth.errors.BandwidthError`.
 
-What is safe to retry: a GET, or the applicationSettings PUT (both idempotent), on connection
-errors, 5xx and 429. A POST is sent at most once, except when the connection could not even be
-opened (``httpx.ConnectError``/``ConnectTimeout``: nothing reached the server). A read timeout
-after a POST was sent is never retried: the create may have happened, and the steps look it up.
+What is safe to retry: a GET, or an idempotent PUT/DELETE, on connection errors, 5xx and 429.
+A POST is sent at most once after an unknown outcome (a read timeout, a dropped connection, a
+5xx): the create may have happened, and the steps look it up. Two exceptions, both because
+nothing was accepted: a connection that could not even be opened
+(``httpx.ConnectError``/``ConnectTimeout``), and a 429 on a request that declares 429 safe
+(message create: Bandwidth's 429 means the queue refused the message), which waits for the
+``X-RateLimit-Reset``/``Retry-After`` the server gave.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from .auth import ApiAuth, as_httpx_auth, auth_scheme
+from .auth import ApiAuth, BasicAuth, as_httpx_auth, auth_scheme, token_refusal
 from .errors import BandwidthConnectionError, BandwidthError, FieldError
 from .hints import credential_phrase, hint_for, kind_for
+from .hosts import is_local_url
 from .models import RequestInfo
 from .xml import MASK, PASSWORD_RE, XmlDecodeError, find_errors, mask_passwords, parse
 
@@ -264,6 +268,9 @@ class HttpCore:
             timeout=timeout, transport=transport, auth=auth, accept=accept
         )
         self._closed = False
+        self._retired_basic = (
+            isinstance(auth, BasicAuth) and not auth.allow_remote and not is_local_url(base_url)
+        )
         self.sleeps: list[float] = []
         """Every backoff wait taken, in order (diagnostics and tests)."""
 
@@ -294,7 +301,30 @@ class HttpCore:
             await self._pool.aclose()
 
     def url(self, path: str) -> str:
+        if not path:
+            return self.base_url
         return f"{self.base_url}/{path.lstrip('/')}"
+
+    def _refuse_retired_basic(self, method: str, url: str) -> BandwidthError:
+        """Username/password (or token:secret) to a real host: Bandwidth stopped accepting API
+        users on 2026-12-02 and the catapult API is gone, so the request is not sent at all
+        (sending it would only put a password on the wire to earn a 401)."""
+        if "retired Voice & Messaging" in self._credentials:
+            description = (
+                f"Not sent: {url} is not a local sandbox, and the guide's catapult messaging "
+                "API (token and secret) no longer exists"
+            )
+            hint = (
+                "Bandwidth retired the catapult API in 2019; only the sandbox still answers it. "
+                "Send with today's messaging API and API Credentials (client id and secret)."
+            )
+        else:
+            description = (
+                f"Not sent: {url} is not a local sandbox, and Bandwidth no longer accepts a "
+                "username and password"
+            )
+            hint = hint_for(kind="auth", status=401, code=None, api=self.api, credentials="")
+        return BandwidthError(description, kind="auth", method=method.upper(), url=url, hint=hint)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -307,11 +337,20 @@ class HttpCore:
         content_type: str | None = None,
         params: Mapping[str, Any] | None = None,
         idempotent: bool | None = None,
+        retry_429: bool = False,
+        role: str | None = None,
     ) -> httpx.Response:
-        """Send with retries; return a 2xx response (body read) or raise BandwidthError."""
+        """Send with retries; return a 2xx response (body read) or raise BandwidthError.
+
+        ``retry_429``: a 429 means the server accepted nothing, so even a POST is sent again
+        after the wait it asked for (message create). ``role``: the role a 403 means is
+        missing, named in the error (``missing_role``) and its hint.
+        """
         import httpx
 
         url = self.url(path)
+        if self._retired_basic:
+            raise self._refuse_retired_basic(method, url)
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD")
         policy = self.retry
@@ -355,15 +394,15 @@ class HttpCore:
             else:
                 if response.is_success:
                     return response
-                failure = self.error_from_response(response)
+                failure = self.error_from_response(response, role=role)
                 server_wait = header_delay(response.headers, self._clock())
                 if server_wait is not None:
                     failure.retry_after = server_wait
                     failure.hint = self._hint(failure)
                     failure.args = (str(failure),)
-                retryable = idempotent and (
-                    response.status_code == 429 or response.status_code >= 500
-                )
+                retryable = (
+                    idempotent and (response.status_code == 429 or response.status_code >= 500)
+                ) or (retry_429 and response.status_code == 429)
             if not retryable or attempt >= policy.max_attempts:
                 raise self._scrub_error(failure, content)
             delay = self._delay(attempt, server_wait)
@@ -408,7 +447,11 @@ class HttpCore:
         return error
 
     def _hint(self, error: BandwidthError, *, html: bool = False, refused: bool = False) -> str:
+        claims = getattr(self._auth, "claims", None)
         return hint_for(
+            role=error.missing_role,
+            description=error.message,
+            build_trial=bool(getattr(claims, "express", False)),
             kind=error.kind,
             status=error.status,
             code=error.code,
@@ -460,7 +503,11 @@ class HttpCore:
         return error
 
     def error_from_response(
-        self, response: httpx.Response, *, errors: list[tuple[str | None, str]] | None = None
+        self,
+        response: httpx.Response,
+        *,
+        errors: list[tuple[str | None, str]] | None = None,
+        role: str | None = None,
     ) -> BandwidthError:
         """Read whatever error body came back (XML, JSON, HTML, nothing) into one error."""
         status = response.status_code
@@ -502,6 +549,12 @@ class HttpCore:
         if not description:
             reason = response.reason_phrase or "error"
             description = f"The server answered HTTP {status} {reason} with no details"
+        if self.api == "oauth" and not html and status in (400, 401, 403):
+            refusal = token_refusal(
+                status=status, code=code, detail=self._scrub(description), url=url
+            )
+            refusal.field_errors = field_errors
+            return refusal
         kind = "general" if html and status < 400 else kind_for(status, code)
         error = BandwidthError(
             self._scrub(description),
@@ -511,6 +564,7 @@ class HttpCore:
             method=method,
             url=url,
             field_errors=field_errors,
+            missing_role=role if kind == "forbidden" else None,
         )
         error.hint = self._hint(error, html=html)
         if response.is_redirect:
@@ -579,7 +633,14 @@ class HttpCore:
 
 
 def _json_error(body: bytes) -> tuple[str | None, str, list[FieldError]]:
-    """The messaging API's ``{type, description, fieldErrors}`` (tolerating variants)."""
+    """Every JSON error shape Bandwidth's APIs use, as (code, description, field errors).
+
+    - messaging: ``{type, description, fieldErrors: [{fieldName, description}]}``;
+    - toll-free verification: ``{type, description, errors: {field: [message, ...]}}``
+      (dot notation for nested fields: ``businessContact.email``);
+    - 10DLC: ``{errors: [{type, description}]}`` (Bandwidth/cli ``cmd/tendlc``);
+    - OAuth2: ``{error, error_description}``.
+    """
     try:
         payload = json.loads(body)
     except ValueError:
@@ -588,6 +649,25 @@ def _json_error(body: bytes) -> tuple[str | None, str, list[FieldError]]:
         payload = payload[0]
     if not isinstance(payload, dict):
         return None, "", []
+    nested = payload.get("errors")
+    if (
+        isinstance(nested, list)
+        and nested
+        and isinstance(nested[0], dict)
+        and not payload.get("description")
+    ):
+        first = nested[0]
+        descriptions = [
+            str(e.get("description") or e.get("message") or "")
+            for e in nested
+            if isinstance(e, dict)
+        ]
+        code = first.get("type") or first.get("code")
+        return (
+            (str(code) if code else None),
+            "; ".join(d for d in descriptions if d),
+            [],
+        )
     code = payload.get("type") or payload.get("code") or payload.get("error")
     description = str(
         payload.get("description")
@@ -605,4 +685,11 @@ def _json_error(body: bytes) -> tuple[str | None, str, list[FieldError]]:
                     str(entry.get("description") or entry.get("message") or ""),
                 )
             )
+    if isinstance(nested, dict):
+        for name, messages in nested.items():
+            if isinstance(messages, list):
+                text = "; ".join(str(m) for m in messages if isinstance(m, str | int | float))
+            else:
+                text = str(messages) if isinstance(messages, str | int | float) else ""
+            fields.append(FieldError(str(name), text))
     return (str(code) if code else None), description, fields

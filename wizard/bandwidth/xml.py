@@ -1,27 +1,44 @@
-"""The Dashboard API's XML: request bodies as the guide writes them, answers as frozen records.
+"""The Dashboard API's XML: request bodies in today's shapes, answers as frozen records.
+
+The flow is the 2018 guide's; the bodies are what Bandwidth documents today
+(``site/docs/account/programmatic-setup.mdx``, ``site/specs/numbers.yml``), where the two
+differ: applications name ``MsgCallbackUrl`` (not the deprecated ``CallbackUrl``), SMS and MMS
+features send an empty ``<HttpSettings />`` and let Bandwidth choose the proxy peer (the
+guide's fixed 539692 is a 2018 value), MMS spells ``Protocol`` like SMS, and a new sub-account
+carries its ``<Address>``. Where the guide's body still holds (location, application settings,
+number order), it is sent as the guide wrote it.
 
 Bandwidth returns a list of one as a single element, so every list-like tag is parsed with
 ``force_list``; otherwise code that works with two sites breaks with one. Request bodies are
-built from ordered dicts so elements come out in the guide's order and case (``Protocol`` in
-the SMS feature, ``protocol`` in the MMS feature). Error bodies come in several shapes;
-:func:`find_errors` reads all of them.
+built from ordered dicts so elements come out in the documented order and case. Error bodies
+come in several shapes; :func:`find_errors` reads all of them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 from xml.parsers.expat import ExpatError
 
 from .models import (
     Account,
+    Address,
     Application,
+    AssociatedLocation,
     Location,
+    MessagingSettings,
     MmsSettings,
     Order,
     OrderError,
+    OrderListPage,
     Site,
     SmsSettings,
+    TnDetails,
+    TnOptionError,
+    TnOptionOrder,
+    TnOptionWarning,
+    us_e164,
 )
 
 #: Tags that may repeat; always parsed as lists, even when only one came back.
@@ -39,11 +56,21 @@ FORCE_LIST = frozenset(
         "CallbackType",
         "Host",
         "TerminationHost",
+        "TnOptionGroup",
+        "TnOptionOrderSummary",
+        "Warning",
+        "AssociatedSipPeer",
     }
 )
 
-#: The SMS/MMS ProxyPeerId the guide says must be sent.
-PROXY_PEER_ID = "539692"
+#: The SMS/MMS ProxyPeerId the 2018 guide hard-codes. Never sent: today Bandwidth picks the
+#: proxy peer and returns it (programmatic-setup.mdx shows 569238). Kept to say, in a request
+#: preview or a hint, what the guide's body had.
+GUIDE_PROXY_PEER_ID = "539692"
+
+#: The message class Bandwidth's CLI sends with a campaign assignment (``band tnoption
+#: assign``); the campaign's own class, when known, is better.
+DEFAULT_MESSAGE_CLASS = "M"
 
 MASK = "••••"
 PASSWORD_RE = re.compile(r"(<(password)\s*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
@@ -77,10 +104,13 @@ def parse(body: bytes | str) -> dict[str, Any]:
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    """Serialise a request body (one root element) without an XML declaration, as the guide."""
+    """Serialise a request body (one root element) without an XML declaration, as the guide.
+
+    A ``None`` value is an empty element written short (``<HttpSettings/>``), as Bandwidth's
+    samples write it."""
     import xmltodict
 
-    return xmltodict.unparse(doc, full_document=False)
+    return xmltodict.unparse(doc, full_document=False, short_empty_elements=True)
 
 
 def mask_passwords(body: str) -> str:
@@ -196,11 +226,15 @@ def application_xml(
     callback_user: str | None = None,
     callback_password: str | None = None,
 ) -> str:
-    """The guide's ``<Application>``: ServiceType Messaging-V2, AppName, CallbackUrl, creds."""
+    """Today's messaging ``<Application>``: ServiceType Messaging-V2, AppName, MsgCallbackUrl
+    (every message event goes there) and optional CallbackCreds (programmatic-setup.mdx).
+
+    The 2018 guide sent ``CallbackUrl``, which numbers.yml marks deprecated.
+    """
     app: dict[str, Any] = {
         "ServiceType": "Messaging-V2",
         "AppName": name,
-        "CallbackUrl": callback_url,
+        "MsgCallbackUrl": callback_url,
     }
     if callback_user is not None or callback_password is not None:
         creds: dict[str, Any] = {}
@@ -212,49 +246,71 @@ def application_xml(
     return dumps({"Application": app})
 
 
-def site_xml(name: str, description: str = "", address: dict[str, str] | None = None) -> str:
-    """``<Site>`` for a new sub-account; the real API also wants an ``<Address>``."""
+def site_xml(
+    name: str, description: str = "", address: Address | Mapping[str, str] | None = None
+) -> str:
+    """``<Site>`` for a new sub-account: Name, Description, then the ``<Address>`` Bandwidth
+    requires (programmatic-setup.mdx). The address is an :class:`Address` or its elements by
+    Bandwidth's names (what a form or a config holds)."""
     site: dict[str, Any] = {"Name": name}
     if description:
         site["Description"] = description
-    if address:
-        site["Address"] = dict(address)
+    if address is not None:
+        if not isinstance(address, Address):
+            address = Address.from_elements(dict(address))
+        site["Address"] = address.elements()
     return dumps({"Site": site})
 
 
 def location_xml(name: str, is_default: bool = True) -> str:
-    """The guide's ``<SipPeer>`` with PeerName and IsDefaultPeer."""
+    """The guide's ``<SipPeer>`` with PeerName and IsDefaultPeer (unchanged today)."""
     return dumps({"SipPeer": {"PeerName": name, "IsDefaultPeer": _xml_bool(is_default)}})
 
 
-def sms_feature_xml(*, toll_free: bool = True, short_code: bool = True) -> str:
-    """The guide's SMS feature: ``Protocol`` (upper case) HTTP, Zone1 only, ProxyPeerId 539692."""
+def sms_feature_xml(
+    *,
+    toll_free: bool = True,
+    short_code: bool = True,
+    a2p_long_code: str | None = None,
+    a2p_message_class: str | None = None,
+    a2p_campaign_id: str | None = None,
+) -> str:
+    """The SMS feature: ``Protocol`` HTTP, Zone1 only (the guide's US/Canada choice), and an
+    empty ``<HttpSettings />`` so Bandwidth assigns the proxy peer.
+
+    By default no A2P element is sent: ``A2pLongCode``, ``A2pMessageClass`` and
+    ``A2pCampaignId`` set location-wide 10DLC settings, and naming them without a campaign id
+    while toll-free, short-code or A2P long-code messaging is on is what earns 13638. Numbers
+    are tied to a campaign one by one with a TN option order instead. An account that Bandwidth
+    set up as A2P-only needs them on every location: pass all three (``DefaultOn``, the
+    campaign's message class and a REGISTERED campaign id), in the order numbers.yml writes them.
+    """
+    settings: dict[str, Any] = {
+        "TollFree": _xml_bool(toll_free),
+        "ShortCode": _xml_bool(short_code),
+    }
+    if a2p_long_code is not None:
+        settings["A2pLongCode"] = a2p_long_code
+    if a2p_message_class is not None:
+        settings["A2pMessageClass"] = a2p_message_class
+    if a2p_campaign_id is not None:
+        settings["A2pCampaignId"] = a2p_campaign_id
+    settings.update(
+        Protocol="HTTP", Zone1="true", Zone2="false", Zone3="false", Zone4="false", Zone5="false"
+    )
     return dumps(
-        {
-            "SipPeerSmsFeature": {
-                "SipPeerSmsFeatureSettings": {
-                    "TollFree": _xml_bool(toll_free),
-                    "ShortCode": _xml_bool(short_code),
-                    "Protocol": "HTTP",
-                    "Zone1": "true",
-                    "Zone2": "false",
-                    "Zone3": "false",
-                    "Zone4": "false",
-                    "Zone5": "false",
-                },
-                "HttpSettings": {"ProxyPeerId": PROXY_PEER_ID},
-            }
-        }
+        {"SipPeerSmsFeature": {"SipPeerSmsFeatureSettings": settings, "HttpSettings": None}}
     )
 
 
 def mms_feature_xml() -> str:
-    """The guide's MMS feature: ``protocol`` (lower case) HTTP, ProxyPeerId 539692."""
+    """The MMS feature: ``Protocol`` HTTP and an empty ``HttpSettings`` under
+    ``Protocols/HTTP`` (programmatic-setup.mdx); Bandwidth assigns the proxy peer."""
     return dumps(
         {
             "MmsFeature": {
-                "MmsSettings": {"protocol": "HTTP"},
-                "Protocols": {"HTTP": {"HttpSettings": {"ProxyPeerId": PROXY_PEER_ID}}},
+                "MmsSettings": {"Protocol": "HTTP"},
+                "Protocols": {"HTTP": {"HttpSettings": None}},
             }
         }
     )
@@ -286,6 +342,63 @@ def order_xml(
     if name:
         order["Name"] = name
     return dumps({"Order": order})
+
+
+def toll_free_order_xml(
+    *,
+    site_id: str,
+    location_id: str | None,
+    pattern: str,
+    quantity: int,
+    customer_order_id: str | None = None,
+    name: str | None = None,
+) -> str:
+    """A toll-free ``<Order>``: ``TollFreeWildCharSearchAndOrderType`` with the wildcard
+    pattern (``8**``) and quantity (numbers.yml CreateOrder), laid out as the area-code order
+    so the two differ only in their search element."""
+    order: dict[str, Any] = {
+        "TollFreeWildCharSearchAndOrderType": {
+            "Quantity": str(quantity),
+            "TollFreeWildCardPattern": pattern,
+        },
+        "SiteId": site_id,
+    }
+    if location_id:
+        order["PeerId"] = location_id
+    if customer_order_id:
+        order["CustomerOrderId"] = customer_order_id
+    if name:
+        order["Name"] = name
+    return dumps({"Order": order})
+
+
+def tn_option_order_xml(
+    numbers: list[str] | tuple[str, ...],
+    campaign_id: str,
+    *,
+    message_class: str | None = DEFAULT_MESSAGE_CLASS,
+    customer_order_id: str | None = None,
+    sms: bool = True,
+) -> str:
+    """A ``<TnOptionOrder>`` assigning numbers to a 10DLC campaign.
+
+    ``Sms on`` first (campaign-api.mdx: SMS must be on to take A2pSettings; 5132 otherwise),
+    then ``A2pSettings`` with Action ``asSpecified``, CampaignId and MessageClass, then the
+    numbers in E.164 with the + (Bandwidth/cli ``cmd/tnoption/assign.go``; 1022 otherwise).
+    """
+    a2p: dict[str, Any] = {"Action": "asSpecified", "CampaignId": campaign_id}
+    if message_class:
+        a2p["MessageClass"] = message_class
+    group: dict[str, Any] = {}
+    if sms:
+        group["Sms"] = "on"
+    group["A2pSettings"] = a2p
+    group["TelephoneNumbers"] = {"TelephoneNumber": [us_e164(n) for n in numbers]}
+    order: dict[str, Any] = {}
+    if customer_order_id:
+        order["CustomerOrderId"] = customer_order_id
+    order["TnOptionGroups"] = {"TnOptionGroup": group}
+    return dumps({"TnOptionOrder": order})
 
 
 # --------------------------------------------------------------------------- answers
@@ -320,16 +433,37 @@ def decode_site(doc: dict[str, Any]) -> Site:
 
 
 def _application(node: Any) -> Application:
-    callback_url = text(child(node, "CallbackUrl")) or text(child(node, "MsgCallbackUrl"))
-    user = text(child(node, "CallbackCreds", "UserId")) or None
+    """Every callback form Bandwidth may report (numbers.yml GetApplication, programmatic-setup
+    answer): ``MsgCallbackUrl``, the deprecated ``CallbackUrl``, and the Inbound/Outbound pair,
+    each with its creds (``CallbackCreds``, ``MsgCallbackCreds``, ``Inbound``/``Outbound``...)."""
+    inbound = text(child(node, "InboundCallbackUrl"))
+    outbound = text(child(node, "OutboundCallbackUrl"))
+    inbound_user = text(child(node, "InboundCallbackCreds", "UserId")) or None
+    outbound_user = text(child(node, "OutboundCallbackCreds", "UserId")) or None
+    single = text(child(node, "MsgCallbackUrl")) or text(child(node, "CallbackUrl"))
+    if not single and inbound and inbound == outbound:
+        single = inbound
+    if not single and bool(inbound) != bool(outbound):
+        single = inbound or outbound
+    user = (
+        text(child(node, "CallbackCreds", "UserId"))
+        or text(child(node, "MsgCallbackCreds", "UserId"))
+        or None
+    )
+    if user is None and inbound_user == outbound_user:
+        user = inbound_user
     types = tuple(text(t) for t in as_list(child(node, "RequestedCallbackTypes", "CallbackType")))
     return Application(
         id=text(child(node, "ApplicationId")),
         name=text(child(node, "AppName")),
         service_type=text(child(node, "ServiceType")),
-        callback_url=callback_url,
+        callback_url=single,
         callback_user=user,
         callback_types=types,
+        inbound_callback_url=inbound,
+        outbound_callback_url=outbound,
+        inbound_callback_user=inbound_user,
+        outbound_callback_user=outbound_user,
     )
 
 
@@ -390,6 +524,9 @@ def decode_sms(doc: dict[str, Any]) -> SmsSettings | None:
         protocol=text(settings.get("Protocol")),
         zones=zones,  # type: ignore[arg-type]
         proxy_peer_id=proxy,
+        a2p_long_code=text(settings.get("A2pLongCode")) or None,
+        a2p_message_class=text(settings.get("A2pMessageClass")) or None,
+        a2p_campaign_id=text(settings.get("A2pCampaignId")) or None,
     )
 
 
@@ -463,6 +600,9 @@ def decode_order(doc: dict[str, Any], order_id: str = "") -> Order:
     content = root(doc)
     order = child(content, "Order")
     search = child(order, "AreaCodeSearchAndOrderType")
+    toll_free = child(order, "TollFreeWildCharSearchAndOrderType")
+    if search is None:
+        search = toll_free
     errors = tuple(
         OrderError(code or "", description) for code, description in _order_errors(content)
     )
@@ -475,6 +615,7 @@ def decode_order(doc: dict[str, Any], order_id: str = "") -> Order:
         errors=errors,
         area_code=text(child(search, "AreaCode")) or None,
         quantity=_int_or_none(text(child(search, "Quantity"))),
+        toll_free_pattern=text(child(toll_free, "TollFreeWildCardPattern")) or None,
         site_id=text(child(order, "SiteId")) or None,
         location_id=text(child(order, "PeerId")) or None,
         name=text(child(order, "Name")) or None,
@@ -491,12 +632,15 @@ def _order_errors(content: Any) -> list[tuple[str | None, str]]:
     return found
 
 
-def decode_order_list(doc: dict[str, Any]) -> list[dict[str, str]]:
-    """``<ResponseSelectWrapper><ListOrderIdUserIdDate><OrderIdUserIdDate>`` entries.
+def decode_order_list(doc: dict[str, Any]) -> OrderListPage:
+    """``<ResponseSelectWrapper><ListOrderIdUserIdDate>``: one page of ``GET /orders``.
 
-    Each entry: ``order_id``, ``customer_order_id``, ``status``, ``date`` (as sent).
+    Each entry: ``order_id``, ``customer_order_id``, ``status``, ``date`` (as sent). The next
+    page's ``page`` value comes from ``<Links><next>`` (numbers.yml ListOrders: the text is
+    ``Link=<...orders?page=ID&size=N>;rel="next";``); None on the last page.
     """
-    entries = as_list(child(root(doc), "ListOrderIdUserIdDate", "OrderIdUserIdDate"))
+    listing = child(root(doc), "ListOrderIdUserIdDate")
+    entries = as_list(child(listing, "OrderIdUserIdDate"))
     out = []
     for e in entries:
         out.append(
@@ -507,4 +651,165 @@ def decode_order_list(doc: dict[str, Any]) -> list[dict[str, str]]:
                 "date": text(child(e, "OrderDate")) or text(child(e, "lastModifiedDate")),
             }
         )
+    return OrderListPage(
+        entries=tuple(out),
+        next_page=next_page(child(listing, "Links")),
+        total=_int_or_none(text(child(listing, "TotalCount"))),
+    )
+
+
+_PAGE_RE = re.compile(r"[?&]page=([^&>;\s\"']+)")
+
+
+def next_page(links: Any, param: str = "page") -> str | None:
+    """The ``page`` value of a ``<Links><next>`` element, or None when there is no next page.
+
+    Bandwidth writes the link as text (``Link=<https://...?page=X&size=N>;rel="next";``);
+    the value is whatever follows ``page=`` up to the next separator.
+    """
+    nxt = child(links, "next")
+    raw = text(nxt)
+    if not raw:
+        return None
+    pattern = _PAGE_RE if param == "page" else re.compile(rf"[?&]{re.escape(param)}=([^&>;\s]+)")
+    match = pattern.search(raw.replace("&amp;", "&"))
+    return match.group(1) if match else None
+
+
+def _tn_option_content(doc: dict[str, Any]) -> Any:
+    """The ``<TnOptionOrder>`` of a create answer (inside ``TnOptionOrderResponse``) or of a
+    GET (the root itself)."""
+    if "TnOptionOrder" in doc:
+        return doc["TnOptionOrder"]
+    return child(root(doc), "TnOptionOrder")
+
+
+def is_tn_option_order(doc: dict[str, Any]) -> bool:
+    """True when the answer holds a TN option order (rather than only a ResponseStatus)."""
+    return isinstance(_tn_option_content(doc), dict)
+
+
+def decode_tn_option_order(doc: dict[str, Any], order_id: str = "") -> TnOptionOrder:
+    """A TN option order from the create answer or a GET, errors and warnings included.
+
+    Per-number errors (``<ErrorList><Error><Code/><Description/><TelephoneNumber/>``) are part
+    of a PARTIAL or FAILED order, not a failure of the request, so they are read here and not
+    raised.
+    """
+    node = _tn_option_content(doc)
+    numbers: list[str] = []
+    campaign = message_class = action = None
+    for group in as_list(child(node, "TnOptionGroups", "TnOptionGroup")):
+        numbers.extend(
+            text(n) for n in as_list(child(group, "TelephoneNumbers", "TelephoneNumber"))
+        )
+        a2p = child(group, "A2pSettings")
+        if isinstance(a2p, dict):
+            campaign = campaign or text(a2p.get("CampaignId")) or None
+            message_class = message_class or text(a2p.get("MessageClass")) or None
+            action = action or text(a2p.get("Action")) or None
+    errors = []
+    for entry in as_list(child(node, "ErrorList", "Error")):
+        if not isinstance(entry, dict):
+            continue
+        code = text(entry.get("Code")) or text(entry.get("ErrorCode"))
+        errors.append(
+            TnOptionError(
+                code=code,
+                description=text(entry.get("Description")),
+                telephone_number=text(entry.get("TelephoneNumber")) or None,
+            )
+        )
+    warnings = [
+        TnOptionWarning(
+            telephone_number=text(child(w, "TelephoneNumber")) or None,
+            description=text(child(w, "Description")),
+        )
+        for w in as_list(child(node, "Warnings", "Warning"))
+        if isinstance(w, dict)
+    ]
+    return TnOptionOrder(
+        id=text(child(node, "OrderId")) or order_id,
+        status=text(child(node, "ProcessingStatus")) or text(child(node, "OrderStatus")),
+        numbers=tuple(n for n in numbers if n),
+        campaign_id=campaign,
+        message_class=message_class,
+        action=action,
+        customer_order_id=text(child(node, "CustomerOrderId")) or None,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        created=text(child(node, "OrderCreateDate")) or None,
+        last_modified=text(child(node, "LastModifiedDate")) or None,
+    )
+
+
+def decode_tn_option_summaries(doc: dict[str, Any]) -> list[TnOptionOrder]:
+    """``<TnOptionOrderReportResponse><TnOptionOrders><TnOptionOrderSummary>``: id and status
+    of each order a ``GET /tnoptions`` search found (numbers.yml GetTnOptionOrders)."""
+    orders = child(root(doc), "TnOptionOrders")
+    out = []
+    for entry in as_list(child(orders, "TnOptionOrderSummary")):
+        order_id = text(child(entry, "OrderId"))
+        if order_id:
+            out.append(
+                TnOptionOrder(
+                    id=order_id,
+                    status=text(child(entry, "OrderStatus")),
+                    customer_order_id=text(child(entry, "CustomerOrderId")) or None,
+                    created=text(child(entry, "OrderDate")) or None,
+                    last_modified=text(child(entry, "lastModifiedDate")) or None,
+                )
+            )
     return out
+
+
+def _tristate(node: Any) -> bool | None:
+    value = text(node).lower()
+    if value in ("true", "on", "yes"):
+        return True
+    if value in ("false", "off", "no"):
+        return False
+    return None
+
+
+def decode_tn_details(doc: dict[str, Any], number: str = "") -> TnDetails:
+    """``<TelephoneNumberResponse><TelephoneNumberDetails>`` (numbers.yml RetrieveTnDetails),
+    with ``MessagingSettings`` as the numbers SDK models it (``models/maps/messaging_settings``)."""
+    node = child(root(doc), "TelephoneNumberDetails")
+    if node is None:
+        raise XmlDecodeError("no <TelephoneNumberDetails> in the answer")
+    settings = child(node, "MessagingSettings")
+    messaging = None
+    if isinstance(settings, dict):
+        messaging = MessagingSettings(
+            sms_enabled=_tristate(settings.get("SmsEnabled")),
+            campaign_id=text(settings.get("CampaignId")) or None,
+            message_class=text(settings.get("MessageClass")) or None,
+            a2p_state=text(settings.get("A2pState")) or None,
+            campaign_fully_provisioned=_tristate(settings.get("CampaignFullyProvisioned")),
+        )
+    return TnDetails(
+        number=text(child(node, "FullNumber")) or number,
+        status=text(child(node, "Status")),
+        account_id=text(child(node, "AccountId")) or None,
+        site_id=text(child(node, "Site", "Id")) or None,
+        location_id=text(child(node, "SipPeer", "PeerId")) or None,
+        location_name=text(child(node, "SipPeer", "PeerName")) or None,
+        messaging=messaging,
+    )
+
+
+def decode_associated_locations(doc: dict[str, Any]) -> list[AssociatedLocation]:
+    """``<AssociatedSipPeersResponse><AssociatedSipPeers><AssociatedSipPeer>`` (numbers.yml
+    ListAssociatedSippeers): the locations an application is linked to."""
+    peers = as_list(child(root(doc), "AssociatedSipPeers", "AssociatedSipPeer"))
+    return [
+        AssociatedLocation(
+            site_id=text(child(p, "SiteId")),
+            location_id=text(child(p, "PeerId")),
+            site_name=text(child(p, "SiteName")),
+            location_name=text(child(p, "PeerName")),
+        )
+        for p in peers
+        if text(child(p, "PeerId"))
+    ]

@@ -215,9 +215,6 @@ class CallbackEvent:
         )
 
 
-
 def now_stamp() -> str:
     """Now, as the log and the events stamp it: UTC ISO 8601 with milliseconds and a Z."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-

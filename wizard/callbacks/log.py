@@ -65,4 +65,3 @@ class EventLog:
         finally:
             os.close(fd)
         self._torn_tail = False
-

@@ -41,8 +41,6 @@ MAX_DEPTH = 64
 MAX_HISTORY = 1000
 
 
-
-
 class EventStream:
     """An async iterator over a receiver's events, subscribed from the moment it is made."""
 

@@ -232,4 +232,3 @@ class MessageTracker:
     def conversation(self, number: str) -> tuple[TimelineEntry, ...]:
         """Replies received from `number` (E.164), oldest first."""
         return tuple(self._conversations.get(number, ()))
-

@@ -1,18 +1,9 @@
 """`bw-wizard apply`: every step without screens, for scripts and CI.
 
-It runs the same engine as the screens and prints the same events as lines. Exit codes follow
-Bandwidth's own `band` CLI so scripts can branch on the cause:
-
-    0  the message was accepted (202)
-    1  general failure (bad config, order FAILED, server error)
-    2  authentication: wrong or missing credentials (401/403), keyring unusable
-    3  not found (an id, a sub-account, no numbers in the area code)
-    4  conflict or plan limit (409, order BACKORDERED)
-    5  polling timeout (the order was not final in time)
-    7  rate limited (429 after retries)
-
-On failure it still prints what was created, so nothing is orphaned. Secrets never come from the
-config file: the keyring or BW_... environment variables only.
+It runs the same engine as the screens and prints the same events as lines. It creates only what
+the config's tables ask for (README, "Headless apply"); when the config stops short, it says
+before which step it stopped and why, and exits 0. Exit codes follow Bandwidth's own `band` CLI
+so scripts can branch on the cause; 8 is the one code `band` does not have.
 """
 
 from __future__ import annotations
@@ -21,8 +12,24 @@ import argparse
 import sys
 from pathlib import Path
 
+EXIT_CODES_HELP = """exit codes:
+  0  done: the message was delivered (with --sandbox), or accepted (202) when apply does not
+     wait for callbacks; also when the config stops before a step (the output says which)
+  1  general failure: the config (nothing was sent), order FAILED, server error
+  2  authentication: wrong or missing credentials (401), no keyring to keep a needed secret
+  3  not found: an id, a sub-account, no numbers in the area code
+  4  conflict or plan limit: 409, order BACKORDERED, a missing role (403), number not ready
+  5  timeout: the order was not final in time, or no delivered/failed callback came within
+     --callback-wait (the message was accepted; its outcome is unknown)
+  7  rate limited (429 after retries)
+  8  message failed: accepted (202), then a message-failed callback (for any destination)
+On failure apply still prints what it created, so nothing is orphaned. Secrets never come from
+the config file: the OS keyring or BW_... environment variables only."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EXIT_CODES_HELP
     parser.add_argument(
         "--config",
         type=Path,
@@ -50,6 +57,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--send-anyway",
+        action="store_true",
+        help=(
+            "send even when a check before the send fails (the number is not ready, the "
+            "application is not linked, the callback URL is not public); recorded as such"
+        ),
+    )
+    parser.add_argument(
         "--order-delay",
         type=float,
         default=0.5,
@@ -59,9 +74,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--callback-wait",
         type=float,
         default=None,
+        metavar="SECONDS",
         help=(
-            "seconds to wait for the message's delivered/failed callback after the 202 "
-            "(default: 10 with --sandbox, 0 otherwise)"
+            "with --sandbox: seconds to wait after the 202 for every destination's "
+            "message-delivered or message-failed callback (default: 10 with --sandbox); a "
+            "failed callback exits 8, and when the wait runs out apply names the destinations "
+            "still unknown and exits 5. Not available without --sandbox: on an account the "
+            "callbacks go to your callback URL, and exit 0 means accepted"
         ),
     )
 

@@ -1,14 +1,20 @@
 """The `apply` config file: the settings file's keys at the top, the step inputs in tables.
 
-Every problem becomes one `ConfigError` naming the key, so a typo costs a re-run, not a
-half-provisioned account. Secrets are refused outright: they belong in the keyring or in BW_...
-environment variables.
+Every value is checked here, before the first request, by the same rules the screens use
+(`wizard.engine.validation`), and every problem becomes one `ConfigError` naming the key in
+front of the screens' sentence, so a typo costs a re-run, not a half-provisioned account.
+Unknown keys are refused, never ignored. Secrets are refused outright: they belong in the
+keyring or in BW_... environment variables.
+
+Which tables are present matters: each table asks for the steps it holds the inputs of, and
+`apply` creates nothing the config did not ask for (see `wizard.commands.apply_plan`).
 
     account_id = "9900000"
     username = "sandbox"
 
     [subaccount]
-    site_id = "10001"          # or: name = "My sub-account" (found, or created)
+    site_id = "10001"          # or: name = "My sub-account" (found, or created with the
+                               # address: house_number, street_name, city, state, zip)
 
     [application]
     name = "bw-wizard demo"
@@ -35,10 +41,8 @@ environment variables.
 
 from __future__ import annotations
 
-import math
-import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,50 +50,108 @@ from typing import Any
 from wizard.core.errors import Kind, WizardError
 from wizard.core.phone import normalize_e164
 from wizard.core.safe import looks_like_secret_key
+from wizard.engine import validation as rules
 from wizard.engine.inputs import SetupInputs
-from wizard.engine.validation import MAX_DESTINATIONS, MAX_TEXT
 
-#: table -> key -> (type, SetupInputs attribute)
-TABLES: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
-    "subaccount": {"site_id": (str, "site_id"), "name": (str, "new_site_name")},
-    "application": {
-        "name": (str, "application_name"),
-        "callback_url": (str, "callback_url"),
-        "callback_user": (str, "callback_user"),
+FIX_THE_FILE = "Fix the config file and run the same command again."
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a table: its TOML type, the SetupInputs attribute it fills, and its rule."""
+
+    kind: str
+    """"text", "whole number", "number", "true or false" or "list of texts"."""
+    attribute: str
+    """The SetupInputs attribute, or "address:<Dashboard name>" for a new sub-account's address."""
+    rule: Callable[[Any], str | None] | None = None
+    """The shared rule for the value (a sentence, or None when it is fine)."""
+    trim: bool = False
+    """Keep the value without spaces around it, as the screens do (their rules allow them)."""
+
+
+TABLES: dict[str, dict[str, Key]] = {
+    "subaccount": {
+        "site_id": Key("text", "site_id", rules.site_id_problem, trim=True),
+        "name": Key("text", "new_site_name", rules.site_name_problem, trim=True),
+        "house_number": Key(
+            "text", "address:HouseNumber", lambda v: rules.required_problem(v, "house number")
+        ),
+        "street_name": Key(
+            "text", "address:StreetName", lambda v: rules.required_problem(v, "street name")
+        ),
+        "city": Key("text", "address:City", lambda v: rules.required_problem(v, "city")),
+        "state": Key("text", "address:StateCode", rules.state_code_problem, trim=True),
+        "zip": Key("text", "address:Zip", rules.zip_problem, trim=True),
     },
-    "location": {"name": (str, "location_name"), "default": (bool, "default_location")},
-    "features": {"toll_free": (bool, "toll_free"), "short_code": (bool, "short_code")},
+    "application": {
+        "name": Key(
+            "text",
+            "application_name",
+            lambda v: rules.name_problem(v, "application name"),
+            trim=True,
+        ),
+        "callback_url": Key("text", "callback_url", rules.callback_url_problem, trim=True),
+        "callback_user": Key(
+            "text", "callback_user", lambda v: rules.basic_user_problem(v, "callback user")
+        ),
+        "replace_split": Key("true or false", "replace_split_callbacks"),
+    },
+    "location": {
+        "name": Key(
+            "text", "location_name", lambda v: rules.name_problem(v, "location name"), trim=True
+        ),
+        "default": Key("true or false", "default_location"),
+    },
+    "features": {
+        "toll_free": Key("true or false", "toll_free"),
+        "short_code": Key("true or false", "short_code"),
+    },
     "order": {
-        "area_code": (str, "area_code"),
-        "quantity": (int, "quantity"),
-        "timeout": ((int, float), "order_timeout"),
+        "area_code": Key("text", "area_code", rules.area_code_problem, trim=True),
+        "quantity": Key("whole number", "quantity", rules.quantity_problem),
+        "timeout": Key("number", "order_timeout", rules.order_timeout_problem),
+    },
+    "compliance": {
+        "campaign_id": Key("text", "campaign_id", rules.campaign_id_problem, trim=True),
+        "wait": Key("number", "readiness_wait", rules.order_timeout_problem),
     },
     "message": {
-        "from": (str, "message_from"),
-        "to": (list, "message_to"),
-        "text": (str, "message_text"),
-        "media": (list, "media"),
-        "tag": (str, "tag"),
-        "priority": (str, "priority"),
+        "from": Key("text", "message_from", rules.phone_problem),
+        "to": Key("list of texts", "message_to"),
+        "text": Key("text", "message_text"),
+        "media": Key("list of texts", "media"),
+        "tag": Key("text", "tag", rules.tag_problem),
+        "priority": Key("text", "priority", rules.priority_problem),
     },
 }
+"""table -> key -> what it holds. A table's presence asks for its steps."""
 
-#: ASCII digits only (\d would take ٩١٩), and fullmatch: `$` alone lets "919\n" through.
-AREA_CODE = re.compile(r"[2-9](?!11)[0-9]{2}")
+REQUIRED: dict[str, tuple[str, str]] = {
+    "order": ("area_code", 'the area code to order numbers in, for example "919"'),
+    "message": ("to", 'the numbers to send to, for example ["+19195550100"]'),
+}
+"""Keys a table cannot do without: what is ordered, where a message goes."""
+
+ID_KEYS = {("order", "area_code"), ("subaccount", "site_id"), ("subaccount", "zip")}
+"""Keys that may be written as TOML numbers (919 for "919")."""
 
 
 class ConfigError(WizardError):
     """A plain sentence naming the file, the key and what is wrong with it."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, kind=Kind.VALIDATION)
+    def __init__(self, message: str, hint: str = FIX_THE_FILE) -> None:
+        super().__init__(message, hint, kind=Kind.VALIDATION)
 
 
 @dataclass(frozen=True)
 class ApplyConfig:
     settings: dict[str, Any]
-    """Top-level keys, validated later by `wizard.storage.settings.settings_from_mapping`."""
+    """Top-level keys, already checked by `wizard.storage.settings.settings_from_mapping`."""
     inputs: SetupInputs
+    tables: frozenset[str] = frozenset()
+    """The step tables the file has: each asks for the steps it holds the inputs of."""
+    source: str = "(no config)"
 
 
 def load_apply_config(path: Path | None) -> ApplyConfig:
@@ -109,81 +171,144 @@ def load_apply_config(path: Path | None) -> ApplyConfig:
 
 
 def parse_apply_config(data: Mapping[str, Any], *, source: str) -> ApplyConfig:
+    from wizard.storage.settings import SETTING_KEYS, SettingsError, settings_from_mapping
+
     settings: dict[str, Any] = {}
     inputs = SetupInputs()
+    tables: dict[str, set[str]] = {}
     for key, value in data.items():
         _refuse_secret(key, source)
-        if isinstance(value, dict):
-            if key not in TABLES:
-                known = ", ".join(f"[{name}]" for name in TABLES)
-                raise ConfigError(f"{source}: unknown table [{key}]; known tables: {known}.")
-            _apply_table(inputs, key, value, source)
+        if key in TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: {key} must be a table: [{key}] on its own line.")
+            tables[key] = _apply_table(inputs, key, value, source)
+        elif isinstance(value, dict) or key not in SETTING_KEYS:
+            raise ConfigError(_unknown(key, isinstance(value, dict), source, SETTING_KEYS))
         else:
             settings[key] = value
-    _check_inputs(inputs, source)
-    return ApplyConfig(settings, inputs)
+    _check_tables(inputs, tables, source)
+    try:
+        settings_from_mapping(settings, source=source)
+    except SettingsError as error:
+        raise ConfigError(error.message) from None
+    return ApplyConfig(settings, inputs, frozenset(tables), source)
+
+
+def _unknown(key: str, table: bool, source: str, setting_keys: frozenset[str]) -> str:
+    known_tables = ", ".join(f"[{name}]" for name in TABLES)
+    if table:
+        return f"{source}: unknown table [{key}]; known tables: {known_tables}."
+    known = ", ".join(sorted(setting_keys))
+    return (
+        f"{source}: unknown key “{key}”; known keys at the top: {known}; "
+        f"known tables: {known_tables}."
+    )
 
 
 def _refuse_secret(key: str, source: str) -> None:
     if looks_like_secret_key(key):
         raise ConfigError(
             f"{source}: “{key}” looks like a secret. Secrets never go in the config file: "
-            "store them with the wizard (OS keyring) or set BW_PASSWORD, BW_CLIENT_SECRET, "
-            "BW_MESSAGING_TOKEN, BW_MESSAGING_SECRET, BW_CALLBACK_PASSWORD."
+            "keep them in the OS keyring or in BW_PASSWORD, BW_CLIENT_SECRET, "
+            "BW_MESSAGING_TOKEN, BW_MESSAGING_SECRET, BW_CALLBACK_PASSWORD.",
+            "Remove it from the file and set the matching environment variable.",
         )
 
 
-def _apply_table(inputs: SetupInputs, table: str, values: Mapping[str, Any], source: str) -> None:
+def _apply_table(
+    inputs: SetupInputs, table: str, values: Mapping[str, Any], source: str
+) -> set[str]:
+    """Fill `inputs` from one table; returns the keys it gave."""
     spec = TABLES[table]
     for key, value in values.items():
         _refuse_secret(key, source)
         if key not in spec:
             known = ", ".join(spec)
             raise ConfigError(f"{source}: unknown key {table}.{key}; known keys: {known}.")
-        expected, attribute = spec[key]
-        if isinstance(value, bool) and expected is not bool:
-            raise ConfigError(f"{source}: {table}.{key} must not be true/false.")
-        if table == "order" and key == "area_code" and isinstance(value, int):
-            value = str(value)
-        if not isinstance(value, expected):
-            name = getattr(expected, "__name__", "number")
-            raise ConfigError(f"{source}: {table}.{key} must be a {_type_word(name)}.")
-        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{source}: {table}.{key} must be a list of strings.")
-        setattr(inputs, attribute, value)
+        item = spec[key]
+        value = _typed(table, key, item.kind, value, source)
+        problem = item.rule(value) if item.rule else None
+        if problem:
+            raise ConfigError(f"{source}: {table}.{key}: {problem}")
+        value = value.strip() if item.trim else value
+        if item.attribute.startswith("address:"):
+            inputs.new_site_address = {
+                **inputs.new_site_address,
+                item.attribute.removeprefix("address:"): value,
+            }
+        else:
+            setattr(inputs, item.attribute, value)
+    return set(values)
 
 
-def _type_word(name: str) -> str:
-    return {"str": "string", "int": "whole number", "bool": "true or false", "list": "list"}.get(
-        name, name
-    )
+def _typed(table: str, key: str, kind: str, value: Any, source: str) -> Any:
+    """The value when it has the key's TOML type (ids may be numbers), else a ConfigError."""
+    if (table, key) in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    fits = {
+        "text": isinstance(value, str),
+        "whole number": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "true or false": isinstance(value, bool),
+        "list of texts": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }[kind]
+    if not fits:
+        article = "" if kind == "true or false" else "a "
+        raise ConfigError(f"{source}: {table}.{key} must be {article}{kind}.")
+    return float(value) if kind == "number" else value
 
 
-def _check_inputs(inputs: SetupInputs, source: str) -> None:
-    if not AREA_CODE.fullmatch(inputs.area_code):
-        raise ConfigError(
-            f"{source}: order.area_code “{inputs.area_code}” is not a North American area code "
-            "(three digits, not starting with 0 or 1, not N11)."
-        )
-    if not 1 <= inputs.quantity <= 100:
-        raise ConfigError(f"{source}: order.quantity must be between 1 and 100.")
-    if not math.isfinite(inputs.order_timeout) or inputs.order_timeout <= 0:
-        raise ConfigError(f"{source}: order.timeout must be more than 0 seconds.")
-    if len(inputs.message_text) > MAX_TEXT:
-        raise ConfigError(f"{source}: message.text is longer than {MAX_TEXT} characters.")
-    if len(inputs.message_to) > MAX_DESTINATIONS:
-        raise ConfigError(f"{source}: message.to has more than {MAX_DESTINATIONS} numbers.")
-    normalised = []
-    for number in inputs.message_to:
-        try:
-            normalised.append(normalize_e164(number))
-        except ValueError as error:
-            raise ConfigError(f"{source}: message.to “{number}”: {error}") from None
-    inputs.message_to = normalised
+def _check_tables(inputs: SetupInputs, tables: Mapping[str, set[str]], source: str) -> None:
+    """Keys a table cannot do without, and the rules that read more than one key."""
+    for table, (key, what) in REQUIRED.items():
+        if table in tables and key not in tables[table]:
+            raise ConfigError(f"{source}: {table}.{key} is missing: {what}.")
+    if "subaccount" in tables:
+        _check_subaccount(inputs, tables["subaccount"], source)
+    if "message" not in tables:
+        return
+    destinations = rules.destination_list(list(inputs.message_to))
+    if destinations.problem:
+        raise ConfigError(f"{source}: message.to: {destinations.problem}")
+    inputs.message_to = list(destinations.numbers)
+    media, errors = rules.media_list(list(inputs.media))
+    if errors:
+        raise ConfigError(f"{source}: message.media: {errors[0].message}")
+    inputs.media = list(media)
+    problem = rules.text_problem(inputs.message_text, has_media=bool(media))
+    if problem:
+        raise ConfigError(f"{source}: message.text: {problem}")
     if inputs.message_from:
-        try:
-            inputs.message_from = normalize_e164(inputs.message_from)
-        except ValueError as error:
-            raise ConfigError(f"{source}: message.from: {error}") from None
-    if inputs.priority not in (None, "default", "high"):
-        raise ConfigError(f'{source}: message.priority must be "default" or "high".')
+        inputs.message_from = normalize_e164(inputs.message_from)
+
+
+ADDRESS_KEYS = ("house_number", "street_name", "city", "state", "zip")
+"""The service address a new sub-account needs, as the screen asks for it."""
+
+
+def _check_subaccount(inputs: SetupInputs, keys: set[str], source: str) -> None:
+    """site_id picks one; name finds or creates one, and creating needs the whole address."""
+    if "site_id" in keys and "name" in keys:
+        raise ConfigError(
+            f"{source}: [subaccount] has both site_id and name: give site_id to use an existing "
+            "sub-account, or name (and its address) to find or create one."
+        )
+    address = [key for key in ADDRESS_KEYS if key in keys]
+    if address and "name" not in keys:
+        raise ConfigError(
+            f"{source}: subaccount.{address[0]} is only used with subaccount.name (a new "
+            "sub-account's address)."
+        )
+    missing = [key for key in ADDRESS_KEYS if key not in keys]
+    if "name" in keys and missing:
+        raise ConfigError(
+            f"{source}: subaccount.{missing[0]} is missing: a new sub-account needs its service "
+            "address (house_number, street_name, city, state, zip), used only when no "
+            "sub-account has that name yet."
+        )
+    if inputs.new_site_address:
+        inputs.new_site_address = {
+            **inputs.new_site_address,
+            "StateCode": inputs.new_site_address["StateCode"].upper(),
+            "AddressType": "Service",
+        }

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
 class SetupInputs:
-    """The inputs of every step, filled in by the screens or by `apply`'s config file."""
+    """The inputs of every step, filled in by the screens or by `apply`'s config file.
+
+    The defaults are what a screen starts with. `apply` uses one only inside a table the config
+    has (an [application] without `name` is named "bw-wizard"); a missing table never falls back
+    to them, and neither do the inputs that cost money or reach a person (the order's area code,
+    the message's destinations), which the config must give. Every value is checked by
+    `wizard.engine.validation` before it gets here.
+    """
 
     site_id: str | None = None
     """An existing sub-account to use; when None, `new_site_name` is found or created."""
@@ -21,6 +29,9 @@ class SetupInputs:
     callback_user: str | None = None
     callback_password: str | None = field(default=None, repr=False)
     """Secret: sent to Bandwidth once, kept in the keyring, never in progress or settings."""
+    replace_split_callbacks: bool = False
+    """Reusing an application made in the Bandwidth App with separate inbound and outbound
+    callback URLs replaces both with one URL only when a person said so."""
     location_name: str = "bw-wizard"
     default_location: bool = True
     toll_free: bool = True
@@ -29,6 +40,19 @@ class SetupInputs:
     quantity: int = 1
     order_timeout: float = 600.0
     """Seconds to watch an order before giving up (the order keeps going on Bandwidth's side)."""
+    campaign_id: str | None = None
+    """The REGISTERED 10DLC campaign a local number is assigned to (Ready to send)."""
+    toll_free_verification: Any = None
+    """The toll-free verification request (a wizard.bandwidth TollFreeSubmission) to submit
+    for an unverified toll-free number."""
+    resubmit_verification: bool = False
+    """Send the request again for a declined verification that allows it."""
+    readiness_wait: float = 30.0
+    """Seconds to wait for provisioning or review before saving "not yet" and stopping."""
+    skip_readiness: bool = False
+    """Go on without a readiness answer (a missing role, a short code); recorded as such."""
+    send_anyway: bool = False
+    """Send even though a check before the send failed; the override is recorded."""
     message_from: str | None = None
     """One of the ordered numbers; the first completed number when None."""
     message_to: Sequence[str] = ()

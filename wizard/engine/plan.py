@@ -47,6 +47,10 @@ class Plan:
         path = "/".join(["accounts", segment(self.account_id or "{accountId}"), *parts])
         return f"{self.dashboard_url.rstrip('/')}/{path}"
 
+    def platform(self, path: str) -> str:
+        """A JSON platform API URL (10DLC, toll-free verification): same /api/v2 base."""
+        return self.dashboard() + "/" + path
+
     def location(self, site_id: str, location_id: str, *parts: str) -> str:
         return self.dashboard(
             "sites",

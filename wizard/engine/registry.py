@@ -15,6 +15,7 @@ from wizard.engine.steps import (
     location,
     mms,
     order,
+    ready,
     send,
     sms,
     subaccount,
@@ -32,6 +33,7 @@ STEPS: tuple[Step, ...] = (
     assign.STEP,
     order.STEP,
     wait_order.STEP,
+    ready.STEP,
     send.STEP,
 )
 """The guide's steps in the guide's order."""

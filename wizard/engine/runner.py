@@ -22,8 +22,10 @@ from wizard.engine.registry import ORDER_OF_STEPS, STEP_BY_ID
 from wizard.engine.step import StepId
 
 if TYPE_CHECKING:
+    from wizard.bandwidth.auth import TokenClaims
     from wizard.bandwidth.dashboard import DashboardClient
     from wizard.bandwidth.messaging import MessagingClient
+    from wizard.bandwidth.platform import PlatformClient
 
 
 class Engine:
@@ -35,6 +37,8 @@ class Engine:
         messaging: MessagingClient | None,
         progress: ProgressBook,
         *,
+        platform: PlatformClient | None = None,
+        claims: TokenClaims | None = None,
         on_event: EventSink | None = None,
         poll: PollSchedule | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -42,6 +46,9 @@ class Engine:
     ) -> None:
         self.dashboard = dashboard
         self.messaging = messaging
+        self.platform = platform
+        self.claims = claims
+        """What the signed-in API Credential may do (accounts, roles, Build trial)."""
         self.progress = progress
         self._sinks: list[EventSink] = [on_event] if on_event else []
         self.poll = poll or PollSchedule()

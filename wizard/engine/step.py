@@ -13,8 +13,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:  # the clients (and httpx under them) load when a connection is built
+    from wizard.bandwidth.auth import TokenClaims
     from wizard.bandwidth.dashboard import DashboardClient
     from wizard.bandwidth.messaging import MessagingClient
+    from wizard.bandwidth.platform import PlatformClient
     from wizard.engine.events import Event
     from wizard.engine.inputs import SetupInputs
     from wizard.engine.plan import Plan, PlannedRequest
@@ -33,6 +35,7 @@ class StepId(StrEnum):
     ASSIGN = "assign-application"
     ORDER = "order-numbers"
     WAIT_ORDER = "wait-for-order"
+    READY = "ready-to-send"
     SEND = "send-message"
 
 
@@ -41,6 +44,10 @@ class StepContext(Protocol):
 
     dashboard: DashboardClient
     messaging: MessagingClient | None
+    platform: PlatformClient | None
+    """The JSON platform APIs (10DLC campaigns, toll-free verification)."""
+    claims: TokenClaims | None
+    """The signed-in API Credential's accounts, roles and Build-trial flag."""
     poll: PollSchedule
 
     def data(self, step: StepId) -> Mapping[str, Any]:

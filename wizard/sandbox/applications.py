@@ -1,8 +1,12 @@
 """Dashboard API routes for applications: the guide's step 1, plus list, read, update, delete.
 
-The answer echoes the callback URL under every name the real API uses (CallbackUrl,
-MsgCallbackUrl, InboundCallbackUrl, OutboundCallbackUrl) and the callback user id, but never
-the callback password: Bandwidth does not send it back, and neither does the sandbox.
+Requests may use today's documented `MsgCallbackUrl` + `CallbackCreds` (programmatic-setup.mdx),
+the deprecated `CallbackUrl`, or the split `InboundCallbackUrl`/`OutboundCallbackUrl` with
+`InboundCallbackCreds`/`OutboundCallbackCreds` (numbers.yml, and what an application made in the
+Bandwidth App carries). Answers take the form Bandwidth gives each: a single URL is echoed under
+all four names with the three credential elements (programmatic-setup.mdx's answer); a split
+configuration as inbound and outbound, with the deprecated MsgCallbackUrl/MsgCallbackCreds naming
+the inbound side (numbers.yml's answer). The callback password never comes back.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wizard.sandbox.dashboard import ACCOUNT, gate, read_xml
-from wizard.sandbox.responses import base_url, response_status, xml_response
+from wizard.sandbox.paths import api_root
+from wizard.sandbox.responses import response_status, xml_response
 from wizard.sandbox.state import MAX_APPLICATIONS, Application, Creds, SandboxState
 from wizard.sandbox.xml import el, leaf, text_of
 
@@ -185,27 +190,38 @@ def application_xml(app: Application) -> ET.Element:
             el("CallInitiatedMethod", text="POST"),
             el("CallbackCreds", _user(app.outbound_creds)) if app.outbound_creds else None,
         )
-    creds: list[ET.Element | None] = []
-    if app.creds_style in ("CallbackCreds", "MsgCallbackCreds") and app.outbound_creds:
-        creds.append(el(app.creds_style, _user(app.outbound_creds)))
-    elif app.inbound_creds:
-        creds.append(el("MsgCallbackCreds", _user(app.inbound_creds)))
-    if app.inbound_creds:
-        creds.append(el("InboundCallbackCreds", _user(app.inbound_creds)))
-    if app.outbound_creds:
-        creds.append(el("OutboundCallbackCreds", _user(app.outbound_creds)))
+    types = el(
+        "RequestedCallbackTypes",
+        [el("CallbackType", text=kind) for kind in app.requested_callback_types],
+    )
+    inbound = el("InboundCallbackCreds", _user(app.inbound_creds)) if app.inbound_creds else None
+    outbound = (
+        el("OutboundCallbackCreds", _user(app.outbound_creds)) if app.outbound_creds else None
+    )
+    if app.url_style == "split":
+        return el(
+            "Application",
+            head,
+            leaf("MsgCallbackUrl", app.inbound_url),
+            leaf("InboundCallbackUrl", app.inbound_url),
+            leaf("OutboundCallbackUrl", app.outbound_url),
+            el("MsgCallbackCreds", _user(app.inbound_creds)) if app.inbound_creds else None,
+            inbound,
+            outbound,
+            types,
+        )
+    shared = app.outbound_creds
     return el(
         "Application",
         head,
-        leaf("CallbackUrl", app.inbound_url if app.url_style == "CallbackUrl" else None),
+        leaf("CallbackUrl", app.inbound_url),
         leaf("MsgCallbackUrl", app.inbound_url),
         leaf("InboundCallbackUrl", app.inbound_url),
         leaf("OutboundCallbackUrl", app.outbound_url),
-        el(
-            "RequestedCallbackTypes",
-            [el("CallbackType", text=kind) for kind in app.requested_callback_types],
-        ),
-        creds,
+        types,
+        el("CallbackCreds", _user(shared)) if shared else None,
+        inbound,
+        outbound,
     )
 
 
@@ -238,7 +254,7 @@ async def create_application(request: Request) -> Response:
             return invalid.response()
         state.applications[app.id] = app
         body = el(WRAPPER, application_xml(app))
-    location = f"{base_url(request)}/api/accounts/{state.identity.account_id}/applications/{app.id}"
+    location = f"{api_root(request)}/accounts/{state.identity.account_id}/applications/{app.id}"
     return xml_response(body, 201, {"Location": location})
 
 

@@ -1,8 +1,9 @@
-"""Who may call what: the sandbox checks credentials exactly where Bandwidth does.
+"""Reading credentials off a request, and the guide's retired messaging API's own check.
 
-- Dashboard (/api/accounts/...): Basic `username:password`, or an OAuth2 bearer token.
-- Today's messaging (/api/v2/users/{accountId}/messages): the same as the Dashboard.
-- The guide's messaging (/v2/users/{userId}/messages): Basic `token:secret`.
+- Dashboard, today's messaging, 10DLC and toll-free verification: an OAuth2 bearer token (or,
+  only with `legacy_api_users`, the 2018 API user over Basic); see `access`.
+- The guide's messaging (/v2/users/{userId}/messages, retired catapult API): Basic
+  `token:secret`, always, because it is how the sandbox replays the guide.
 Comparisons are constant-time; nothing here logs or returns a credential.
 """
 
@@ -58,17 +59,6 @@ def basic_matches(creds: Presented | None, user: str, password: str) -> bool:
     user_ok = _same(creds.user, user)
     password_ok = _same(creds.password, password)
     return user_ok and password_ok
-
-
-def dashboard_allowed(request: Request, state: SandboxState) -> bool:
-    """Dashboard API user or a live OAuth2 token."""
-    creds = presented(request)
-    if creds is None:
-        return False
-    if creds.scheme == "bearer":
-        return state.token_valid(creds.token)
-    identity = state.identity
-    return basic_matches(creds, identity.username, identity.password)
 
 
 def legacy_messaging_allowed(request: Request, state: SandboxState) -> bool:

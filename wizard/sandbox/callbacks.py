@@ -1,6 +1,8 @@
 """Outbound message callbacks, delivered the way Bandwidth delivers them.
 
-Each event is POSTed alone as a JSON array with `User-Agent: BandwidthAPI/v2`. Basic auth is a
+Each event is POSTed alone as a JSON array with `Content-Type: application/json; charset=utf-8`
+and `User-Agent: BandwidthAPI/v2` (api-docs webhooks.mdx). An SMS is told as delivered or failed
+after the delivery delay; `message-sending` comes first only for MMS. Basic auth is a
 challenge: the first POST carries no Authorization; only a 401 with `WWW-Authenticate: Basic`
 makes the sandbox repeat it with the application's callback credentials. A non-2xx answer, an
 error, or an answer slower than `callback_timeout` is retried with doubling pauses until
@@ -134,7 +136,7 @@ class CallbackDispatcher:
         cycle: int,
         known_creds: Creds | None,
     ) -> tuple[int | None, str]:
-        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT}
         if send_creds is not None:
             token = f"{send_creds.user_id}:{send_creds.password}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
@@ -216,7 +218,9 @@ class CallbackDispatcher:
     # -- whole messages ------------------------------------------------------------------------
 
     async def run_message(self, message: Message, app: Application) -> None:
-        """message-sending for each destination, a pause, then delivered or failed for each."""
+        """message-sending for each MMS destination, then after a pause delivered or failed for
+        each destination; with no pause when every destination was refused outright (4405,
+        4403, 4452: no carrier involved)."""
         first: list[tuple[str, dict[str, Any]]] = []
         final: list[tuple[str, dict[str, Any]]] = []
         now = self.state.wall()
@@ -246,7 +250,7 @@ class CallbackDispatcher:
                 )
         for destination, event in first:
             await self._deliver_and_note(app, message, destination, event)
-        if first:
+        if any(not message.results[d].get("refused") for d in message.to):
             await self.state.time.sleep(float(self.state.config.delivery_delay))
         for destination, event in final:
             event["time"] = iso(self.state.wall())

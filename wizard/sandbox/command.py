@@ -14,6 +14,7 @@ import sys
 from dataclasses import fields
 
 from wizard.sandbox.config import DEFAULT_PORT, LargeAccount, SandboxConfig
+from wizard.sandbox.credentials import sandbox_credentials
 from wizard.sandbox.identity import Identity
 from wizard.sandbox.limits import GROUPS
 
@@ -31,20 +32,36 @@ IDENTITY_FLAGS = {
 }
 
 
+def _credentials_lines(identity: Identity) -> list[str]:
+    return [
+        f"  {c.client_id} / {c.client_secret}".ljust(52) + c.label
+        for c in sandbox_credentials(identity)
+    ]
+
+
 def _identity_help() -> str:
     d = Identity()
-    return (
-        "built-in identity (override with the flags above):\n"
-        f"  account id                 {d.account_id}   (sub-account/site {d.site_id} exists)\n"
-        f"  Dashboard API user         {d.username} / {d.password}\n"
-        f"  OAuth2 client              {d.client_id} / {d.client_secret}\n"
-        f"  guide messaging (catapult) userId {d.user_id}, token {d.token} / secret {d.secret}\n"
-        "\n"
-        "test area codes: 222 ends PARTIAL, 333 FAILED, 444 BACKORDERED, 777 has no numbers.\n"
-        "test destinations +1NPA555CCCC fail with errorCode CCCC for "
-        "4432, 4720, 4775, 4476, 4795.\n"
-        "control API (JSON): GET /_sandbox/state, POST /_sandbox/reset, /_sandbox/faults, "
-        "/_sandbox/config, /_sandbox/clock, /_sandbox/seed, /_sandbox/ratelimits"
+    return "\n".join(
+        [
+            "API Credentials (OAuth2 client id / secret; public demo data):",
+            *_credentials_lines(d),
+            f"main account {d.account_id} (sub-account/site {d.site_id} exists)",
+            "",
+            f"retired API user {d.username} / {d.password}: "
+            "refused (401) unless --legacy-api-users",
+            f"retired guide messaging (catapult): userId {d.user_id}, token {d.token} / "
+            f"secret {d.secret}",
+            "",
+            "test area codes: 222 ends PARTIAL, 333 FAILED, 444 BACKORDERED, 777 has no numbers;",
+            "  223 numbers fail TN option orders (12184). Toll-free: tollFreeWildCardPattern=8**.",
+            "10DLC campaigns: CA1B2C3 REGISTERED, CP4D5E6 PENDING, CE7F8G9 EXPIRED.",
+            "a local number delivers once on CA1B2C3 (SUCCESS), a toll-free one once verified.",
+            "test destinations +1NPA555CCCC fail with errorCode CCCC for 4432, 4720, 4775;",
+            "  +1NPA555866X is T-Mobile (5620 from an unregistered number).",
+            "control API (JSON): GET /_sandbox/state, POST /_sandbox/reset, /_sandbox/faults, "
+            "/_sandbox/config, /_sandbox/applications, /_sandbox/clock, /_sandbox/seed, "
+            "/_sandbox/ratelimits",
+        ]
     )
 
 
@@ -118,6 +135,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="answer every request, however fast (default: Bandwidth's published limits)",
     )
+    parser.add_argument(
+        "--legacy-api-users",
+        action="store_true",
+        help="accept the retired API user (HTTP Basic username:password) as in 2018, so the "
+        "guide's requests replay as written; Bandwidth refuses it since 2026-12-02",
+    )
     for flag, name in IDENTITY_FLAGS.items():
         parser.add_argument(
             flag,
@@ -149,6 +172,7 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
         inbound_reply=args.inbound_reply,
         clock=args.clock,
         large_account=args.large_account,
+        legacy_api_users=args.legacy_api_users,
     )
     if args.no_rate_limits:
         config.rate_limits = {group: None for group in GROUPS}
@@ -208,22 +232,29 @@ def _banner(server: object) -> str:
             f"{large.applications} applications, {large.sites} sub-accounts."
         )
     if server.config.clock == "manual":
-        extra.append("The clock is manual: POST /_sandbox/clock {\"advance\": 5} moves it.")
+        extra.append('The clock is manual: POST /_sandbox/clock {"advance": 5} moves it.')
     if not any(server.config.rate_limits.values()):
         extra.append("Rate limits are off.")
+    legacy = (
+        f"accepted (--legacy-api-users): {i.username} / {i.password}"
+        if server.config.legacy_api_users
+        else "refused with 401, as Bandwidth does since 2026-12-02"
+    )
     return "\n".join(
         [
             f"Bandwidth sandbox running at {server.base_url}",
-            f"  Dashboard API     {server.dashboard_url}   (for https://dashboard.bandwidth.com/api)",
-            f"  Messaging API     {server.messaging_url}   (for https://messaging.bandwidth.com/api/v2)",
-            f"  Guide messaging   {server.legacy_messaging_url}   (for https://api.catapult.inetwork.com/v2)",
-            f"  OAuth2 token      {server.oauth_token_url}",
-            f"  Control (JSON)    {server.control_url}/state",
+            f"  Dashboard + 10DLC/TFV {server.api_v2_url}   (for https://api.bandwidth.com/api/v2)",
+            f"  Dashboard (older)     {server.dashboard_url}   (for https://dashboard.bandwidth.com/api)",
+            f"  Messaging API         {server.messaging_url}   (for https://messaging.bandwidth.com/api/v2)",
+            f"  OAuth2 token          {server.oauth_token_url}",
+            f"  Guide messaging       {server.legacy_messaging_url}   (retired catapult API)",
+            f"  Control (JSON)        {server.control_url}/state",
             "",
-            f"  Account id        {i.account_id}   sub-account (site) {i.site_id}",
-            f"  Dashboard user    {i.username} / {i.password}",
-            f"  OAuth2 client     {i.client_id} / {i.client_secret}",
-            f"  Guide messaging   userId {i.user_id}, token {i.token} / secret {i.secret}",
+            f"  Account id            {i.account_id}   sub-account (site) {i.site_id}",
+            "  API Credentials (client id / secret):",
+            *["  " + line for line in _credentials_lines(i)],
+            f"  API users             {legacy}",
+            f"  Guide messaging       userId {i.user_id}, token {i.token} / secret {i.secret}",
             "",
             *extra,
             f"Orders finish after {delay:g} s. Press Ctrl+C to stop.",

@@ -58,6 +58,17 @@ class SandboxConfig:
     """Give up on a callback after this many seconds (Bandwidth keeps trying for 24 h)."""
     token_lifetime: int = 3600
     """`expires_in` of OAuth2 tokens, in seconds."""
+    legacy_api_users: bool = False
+    """True brings back 2018 API users (HTTP Basic username:password on every API) so the
+    guide's requests replay as written; Bandwidth itself refuses them since 2026-12-02."""
+    a2p_only: bool = False
+    """The account has Bandwidth's A2pOnly feature: every location must have A2P on, so an SMS
+    feature needs A2pLongCode ON/DefaultOn, a campaign id and a message class (13638 ...)."""
+    tfv_delay: float | None = None
+    """Seconds a toll-free verification stays PENDING before its decision; None: order_delay."""
+    campaign_provisioning_delay: float | None = None
+    """Seconds a number reads PROCESSING on its campaign after its TN option order completes
+    (then SUCCESS); None: order_delay."""
     max_messages: int = 500
     """Bounded memory: older messages and callback attempts are forgotten beyond these caps."""
     max_callback_attempts: int = 2000
@@ -83,9 +94,22 @@ RUNTIME_FIELDS: dict[str, type | tuple[type, ...]] = {
     "callback_retry_max_interval": (int, float),
     "callback_retry_window": (int, float),
     "token_lifetime": int,
+    "legacy_api_users": bool,
+    "a2p_only": bool,
+    "tfv_delay": (int, float, type(None)),
+    "campaign_provisioning_delay": (int, float, type(None)),
 }
 
 
 def runtime_view(config: SandboxConfig) -> dict[str, object]:
     """The changeable fields as JSON-ready values."""
     return {name: getattr(config, name) for name in RUNTIME_FIELDS}
+
+
+def tfv_delay(config: SandboxConfig) -> float:
+    return float(config.order_delay if config.tfv_delay is None else config.tfv_delay)
+
+
+def provisioning_delay(config: SandboxConfig) -> float:
+    delay = config.campaign_provisioning_delay
+    return float(config.order_delay if delay is None else delay)

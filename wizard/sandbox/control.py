@@ -50,6 +50,8 @@ async def index(request: Request) -> Response:
                 f"GET|POST {PREFIX}/clock": "read, freeze, resume or advance the sandbox's time",
                 f"POST {PREFIX}/seed": "reset, then seed a large account",
                 f"GET|POST {PREFIX}/ratelimits": "read or change the rate limits per group",
+                f"POST {PREFIX}/applications": "seed an application made in the Bandwidth App "
+                "(split inbound/outbound callbacks)",
             }
         }
     )

@@ -1,9 +1,11 @@
 """Dashboard API routes for the account, sub-accounts (sites), locations (SIP peers) and their
 messaging products: the guide's steps 2 to 5.
 
-Every route checks credentials and the account id first, then works under the state lock.
-The guide's MUST values are enforced here (SMS Protocol HTTP and Zone1 true, MMS protocol HTTP,
-SMS before MMS, SMS on HTTP before an application is assigned) with the real error codes.
+Every route checks credentials, the account and the role first (`gate`), then works under the
+state lock. The guide's MUST values are enforced here (SMS Protocol HTTP and Zone1 true, MMS
+protocol HTTP, SMS before MMS, SMS on HTTP before an application is assigned) with the real error
+codes, and so are today's rules: a site needs an address, an SMS feature's A2P settings are
+checked (`sms_a2p`), and Bandwidth, not the request, picks the proxy peer.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wizard.sandbox.auth import dashboard_allowed
+from wizard.sandbox import other_accounts, refusals
+from wizard.sandbox.access import Refusal, authorize, principal_of
+from wizard.sandbox.addresses import AddressInvalid, site_address
+from wizard.sandbox.paths import api_root
 from wizard.sandbox.responses import (
     bad_xml,
-    base_url,
-    forbidden_xml,
     not_found,
     response_status,
-    unauthorized_xml,
     xml_response,
 )
+from wizard.sandbox.roles import required_role
+from wizard.sandbox.sms_a2p import A2pRefused, check
 from wizard.sandbox.state import (
     MAX_LOCATIONS,
     MAX_SITES,
@@ -35,7 +39,10 @@ from wizard.sandbox.state import (
 )
 from wizard.sandbox.xml import XmlBodyError, el, leaf, parse, parse_bool, text_of
 
-DEFAULT_PROXY_PEER_ID = "539692"
+ACCOUNT_PROXY_PEER_ID = "569238"
+"""The proxy peer Bandwidth assigns from the account's HTTP settings (programmatic-setup.mdx's
+answer). A ProxyPeerId in the request is not how a location gets one today: the guide's 2018
+value 539692 is accepted and ignored, and the answer carries this one."""
 ACCOUNT = "/api/accounts/{account}"
 SITE = ACCOUNT + "/sites/{site}"
 PEER = SITE + "/sippeers/{peer}"
@@ -65,14 +72,25 @@ def sandbox_state(request: Request) -> SandboxState:
 
 
 def gate(request: Request) -> tuple[SandboxState, Response | None]:
-    """Credentials, then the account id; settles due orders so every answer is current."""
+    """Credentials, the account and the route's role; then settles due orders so every answer
+    is current. A response in the second place is the answer to send instead of the route's
+    own: a refusal, or what another account than the main one answers."""
     state = sandbox_state(request)
-    if not dashboard_allowed(request, state):
-        return state, unauthorized_xml()
-    if request.path_params.get("account") != state.identity.account_id:
-        return state, forbidden_xml()
+    account = request.path_params.get("account")
+    try:
+        authorize(request, state, account, required_role(request.url.path))
+    except Refusal as refusal:
+        return state, refusals.dashboard(refusal, state.config.legacy_api_users)
+    if account is not None and account != state.identity.account_id:
+        return state, other_accounts.answer(request, account)
     state.advance()
     return state, None
+
+
+def caller_name(request: Request, state: SandboxState) -> str:
+    """Who `CreatedByUser` names: the API user, or the OAuth2 client."""
+    principal = principal_of(request)
+    return principal.name if principal is not None else state.identity.username
 
 
 async def read_xml(request: Request, wrapper: str, root_tag: str) -> ET.Element | Response:
@@ -147,21 +165,15 @@ async def create_site(request: Request) -> Response:
         return root
     name = text_of(root, "Name")
     if not name:
-        return response_status("SiteResponse", 400, "Name is required", 1003)
+        return response_status("SiteResponse", 400, "Site name is required", 12533)
     if len(name) > 50:
         return response_status(
-            "SiteResponse",
-            400,
-            "A site name can have max length of 50 chars and can only contain chars from the "
-            "set [a-zA-Z0-9.-] and empty space",
-            4015,
+            "SiteResponse", 400, f"Site name '{name}' is too long. Max length 50 characters", 12529
         )
-    address_el = root.find("Address")
-    if address_el is None:
-        return response_status("SiteResponse", 400, "Address is required", 1003)
-    address = {child.tag: (child.text or "").strip() for child in address_el}
-    address.setdefault("Country", "United States")
-    address.setdefault("AddressType", "Service")
+    try:
+        address = site_address(root)
+    except AddressInvalid as invalid:
+        return response_status("SiteResponse", 400, invalid.description, invalid.code)
     with state.lock:
         if len(state.sites) >= MAX_SITES:
             return response_status("SiteResponse", 400, "Sandbox limit reached: too many sites")
@@ -173,7 +185,7 @@ async def create_site(request: Request) -> Response:
             address=address,
         )
         state.sites[site.id] = site
-    location = f"{base_url(request)}/api/accounts/{state.identity.account_id}/sites/{site.id}"
+    location = f"{api_root(request)}/accounts/{state.identity.account_id}/sites/{site.id}"
     return xml_response(el("SiteResponse", _site(site)), 201, {"Location": location})
 
 
@@ -292,7 +304,7 @@ async def create_location(request: Request) -> Response:
         )
         state.locations[location.id] = location
     url = (
-        f"{base_url(request)}/api/accounts/{state.identity.account_id}/sites/{site_id}"
+        f"{api_root(request)}/accounts/{state.identity.account_id}/sites/{site_id}"
         f"/sippeers/{location.id}"
     )
     # The real API answers 201 with no body: the new id is only in the Location header.
@@ -374,13 +386,27 @@ def _sms_from(root: ET.Element, state: SandboxState) -> SmsSettings | Response:
             400,
             "Zone1 must be true: HTTP messaging needs zone 1 (the US and Canada) enabled",
         )
-    proxy = text_of(root, "HttpSettings/ProxyPeerId") or DEFAULT_PROXY_PEER_ID
+    try:
+        a2p = check(
+            settings,
+            toll_free=flags["TollFree"],
+            short_code=flags["ShortCode"],
+            a2p_only=state.config.a2p_only,
+            account_id=state.identity.account_id,
+            campaigns=state.compliance.campaigns,
+        )
+    except A2pRefused as refused:
+        return response_status(SMS_WRAPPER, 400, refused.description, refused.code)
     return SmsSettings(
         toll_free=flags["TollFree"],
         short_code=flags["ShortCode"],
         protocol=protocol,
         zones=(zones[0], zones[1], zones[2], zones[3], zones[4]),
-        proxy_peer_id=proxy,
+        proxy_peer_id=ACCOUNT_PROXY_PEER_ID,
+        a2p_long_code=a2p.long_code,
+        a2p_message_class=a2p.message_class,
+        a2p_campaign_id=a2p.campaign_id,
+        proxy_peer_requested=text_of(root, "HttpSettings/ProxyPeerId") or None,
     )
 
 
@@ -389,6 +415,9 @@ def _sms_body(sms: SmsSettings) -> ET.Element:
         "SipPeerSmsFeatureSettings",
         el("TollFree", text=sms.toll_free),
         el("ShortCode", text=sms.short_code),
+        leaf("A2pLongCode", sms.a2p_long_code),
+        leaf("A2pMessageClass", sms.a2p_message_class),
+        leaf("A2pCampaignId", sms.a2p_campaign_id),
         el("Protocol", text=sms.protocol),
         [el(f"Zone{i}", text=zone) for i, zone in enumerate(sms.zones, start=1)],
     )
@@ -459,12 +488,8 @@ def _mms_from(root: ET.Element, location: Location, state: SandboxState) -> MmsS
             f"Messaging protocol '{shown}' does not exist. Valid values: SIP, SMPP, HTTP",
             13567,
         )
-    proxy = (
-        text_of(root, "Protocols/HTTP/HttpSettings/ProxyPeerId")
-        or text_of(root, "Protocols/HTTP/HttpSettings/proxyPeerId")
-        or location.sms.proxy_peer_id
-    )
-    return MmsSettings(protocol="HTTP", proxy_peer_id=proxy)
+    # As for SMS, the proxy peer is the account's; a requested one is ignored.
+    return MmsSettings(protocol="HTTP", proxy_peer_id=location.sms.proxy_peer_id)
 
 
 def _mms_body(mms: MmsSettings) -> ET.Element:

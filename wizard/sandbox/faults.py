@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute, Match
 
+from wizard.sandbox.paths import is_json_path
+
 if TYPE_CHECKING:
     from wizard.sandbox.state import SandboxState
 
@@ -31,8 +33,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 KINDS = ("status", "delay", "drop", "malformed", "rate_limit")
 MAX_FAULTS = 100
 CONTROL_PREFIX = "/_sandbox"
-
-_JSON_PREFIXES = ("/v2/", "/api/v2/", "/api/v1/")
 
 
 @dataclass
@@ -257,7 +257,7 @@ class SandboxMiddleware:
 
         `raw_send` is the server's own callable, needed to drop the connection.
         """
-        json_route = scope["path"].startswith(_JSON_PREFIXES)
+        json_route = is_json_path(scope["path"])
         if fault.kind == "drop":
             await _drop(raw_send)
             return True

@@ -1,7 +1,8 @@
-"""The sandbox's built-in account: one set of demo credentials for every Bandwidth API it emulates.
+"""The sandbox's built-in account: its ids and demo credentials, today's and the retired ones.
 
 They are demo values for a local emulator, so the command may print them; the real secrets a user
-types into the wizard never come near this module.
+types into the wizard never come near this module. The OAuth2 client here is the full account's
+API Credential; the other credentials derive from it (`credentials`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ class Identity:
     account_id: str = "9900000"
     """Dashboard account id; also the `{accountId}` of today's messaging URL."""
     username: str = "sandbox"
-    """Dashboard API user (Basic auth on /api and on today's messaging API)."""
+    """The retired API user (HTTP Basic), accepted only with legacy_api_users."""
     password: str = field(default="sandbox-password", repr=False)
     client_id: str = "sandbox-client"
-    """OAuth2 client credentials accepted by the token endpoint."""
+    """The full account's OAuth2 client credentials (every role on `account_id`)."""
     client_secret: str = field(default="sandbox-secret", repr=False)
     user_id: str = "u-sandbox"
-    """Legacy (catapult) messaging user id, the `{userId}` of the guide's messaging URL."""
+    """Retired catapult messaging user id, the `{userId}` of the guide's messaging URL."""
     token: str = "t-sandbox"
     """Legacy messaging API token (Basic username of the guide's messaging request)."""
     secret: str = field(default="s-sandbox", repr=False)

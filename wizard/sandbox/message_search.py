@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wizard.sandbox.auth import dashboard_allowed
+from wizard.sandbox.json_gate import messaging_gate
 from wizard.sandbox.responses import json_error, json_response
 from wizard.sandbox.state import Message, SandboxState
 
@@ -122,11 +122,11 @@ def status_of(
     message: Message, destination: str, now: float, delivery_delay: float
 ) -> tuple[str, int]:
     """(messageStatus, errorCode) of one destination at wall time `now`, following the plan
-    the callbacks tell: refused before sending, SENDING for the delivery delay, then final."""
+    the callbacks tell: refused at once, SENDING for the delivery delay, then final."""
     plan = message.results.get(destination) or {}
     failed = plan.get("planned") == "failed"
     code = int(plan.get("error_code") or 0)
-    if failed and not plan.get("sending"):
+    if failed and plan.get("refused"):
         return "FAILED", code
     if now - message.created_wall < delivery_delay:
         return "SENDING", 0
@@ -264,13 +264,11 @@ def search(state: SandboxState, query: dict[str, str], path: str = "") -> dict[s
 
 
 async def list_current(request: Request) -> Response:
-    """Today's API: GET /api/v2/users/{accountId}/messages with Dashboard credentials or OAuth2."""
+    """Today's API: GET /api/v2/users/{accountId}/messages with an OAuth2 token."""
     state: SandboxState = request.app.state.sandbox
-    if not dashboard_allowed(request, state):
-        return json_error(401, "unauthorized", "Authentication Failed")
-    if request.path_params["account"] != state.identity.account_id:
-        return json_error(403, "forbidden", "Access Denied")
-    state.advance()
+    denied = messaging_gate(request, state)
+    if denied:
+        return denied
     query = {key: value for key, value in request.query_params.items()}
     try:
         answer = search(state, query, request.url.path)

@@ -1,14 +1,17 @@
 """Messaging API routes (JSON), both generations: the guide's step 8.
 
-- `POST /v2/users/{userId}/messages`: the guide's catapult form, Basic token:secret.
-- `POST /api/v2/users/{accountId}/messages`: today's form, Dashboard credentials or a bearer token.
+- `POST /v2/users/{userId}/messages`: the guide's catapult form (retired; the sandbox keeps it
+  to replay the guide), Basic token:secret.
+- `POST /api/v2/users/{accountId}/messages`: today's form, an OAuth2 bearer token with the
+  Messaging role (or the API user while `legacy_api_users` is on).
 - `GET /api/v2/users/{accountId}/messages`: List Messages (metadata only), today's form only; see
   `message_search`.
 
 A valid request gets 202 at once; what happens to the message is told later by callbacks, as on
-the real API. The outcome per destination follows the documented test numbers: `+1NPA555CCCC`
-with CCCC one of the codes below fails with that code; a from-number not in service on the
-account fails with 4405; everything else is delivered.
+the real API. The outcome per destination follows the from-number's real state: not in service
+on the account 4405, its location without SMS 4403, another application 4452; then whether it
+may deliver at all (`readiness`: 10DLC campaign, toll-free verification); then the documented
+test destinations `+1NPA555CCCC`, CCCC one of the codes below; everything else is delivered.
 """
 
 from __future__ import annotations
@@ -22,19 +25,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wizard.sandbox.auth import dashboard_allowed, legacy_messaging_allowed
+from wizard.sandbox import readiness
+from wizard.sandbox.auth import legacy_messaging_allowed
 from wizard.sandbox.callbacks import CallbackDispatcher
+from wizard.sandbox.json_gate import messaging_gate
 from wizard.sandbox.message_search import list_current
 from wizard.sandbox.responses import json_error, json_response
 from wizard.sandbox.state import Application, Message, SandboxState, iso
+from wizard.sandbox.tollfree import is_toll_free
 
 #: Test destinations `+1NPA555CCCC`: CCCC -> (errorCode, description) of the message-failed event.
 FAILING_DESTINATIONS: dict[str, tuple[int, str]] = {
     "4432": (4432, "rejected-forbidden-country"),
     "4720": (4720, "invalid-destination-address"),
     "4775": (4775, "destination-rejected-due-to-user-opt-out"),
-    "4476": (4476, "source number not registered to a 10DLC campaign"),
-    "4795": (4795, "tfn-not-verified"),
 }
 UNALLOCATED_FROM = (4405, "rejected-unallocated-from-number")
 FORBIDDEN_FROM = (4403, "rejected-forbidden-from-number")
@@ -161,34 +165,50 @@ def _validate(body: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
     return clean, errors
 
 
-def _plan(state: SandboxState, app: Application, sender: str, destination: str) -> dict[str, Any]:
-    """The outcome one destination will get, decided now and told later by callbacks."""
+def _plan(
+    state: SandboxState, app: Application, message: Message, destination: str
+) -> dict[str, Any]:
+    """The outcome one destination will get, decided now and told later by callbacks.
 
-    def failed(code_description: tuple[int, str], *, sending: bool) -> dict[str, Any]:
+    `refused` outcomes are known at once (no carrier involved) and told without delay;
+    `sending` is whether a message-sending event comes first, which Bandwidth sends for MMS only
+    (api-docs webhooks.mdx): an SMS goes from accepted straight to delivered or failed.
+    """
+    sending = bool(message.media)
+
+    def failed(code_description: tuple[int, str], *, refused: bool = False) -> dict[str, Any]:
         code, description = code_description
         return {
             "planned": "failed",
             "error_code": code,
             "description": description,
-            "sending": sending,
+            "refused": refused,
+            "sending": sending and not refused,
             "callbacks": {},
         }
 
+    sender = message.from_number
     location = state.location_of_number(sender[2:]) if sender.startswith("+1") else None
     if location is None:
-        return failed(UNALLOCATED_FROM, sending=False)
+        return failed(UNALLOCATED_FROM, refused=True)
     if location.sms is None:
-        return failed(FORBIDDEN_FROM, sending=False)
+        return failed(FORBIDDEN_FROM, refused=True)
+    if is_toll_free(sender[2:]) and not location.sms.toll_free:
+        return failed(readiness.TOLL_FREE_OFF, refused=True)
     if location.application_id != app.id:
-        return failed(WRONG_APPLICATION, sending=False)
+        return failed(WRONG_APPLICATION, refused=True)
+    block = readiness.blocked(state, sender, destination)
+    if block is not None:
+        return failed(block)
     match = _TEST_DESTINATION.fullmatch(destination)
     if match and match.group(1) in FAILING_DESTINATIONS:
-        return failed(FAILING_DESTINATIONS[match.group(1)], sending=True)
+        return failed(FAILING_DESTINATIONS[match.group(1)])
     return {
         "planned": "delivered",
         "error_code": None,
         "description": "ok",
-        "sending": True,
+        "refused": False,
+        "sending": sending,
         "callbacks": {},
     }
 
@@ -240,9 +260,7 @@ async def _accept(request: Request, state: SandboxState) -> Response:
             priority=clean["priority"],
             created_wall=accepted,
         )
-        message.results = {
-            dest: _plan(state, app, message.from_number, dest) for dest in message.to
-        }
+        message.results = {dest: _plan(state, app, message, dest) for dest in message.to}
         state.add_message(message)
     dispatcher: CallbackDispatcher = request.app.state.dispatcher
     dispatcher.spawn(dispatcher.run_message(message, app))
@@ -265,12 +283,11 @@ async def send_legacy(request: Request) -> Response:
 
 
 async def send_current(request: Request) -> Response:
-    """Today's API: /api/v2/users/{accountId}/messages with Dashboard credentials or OAuth2."""
+    """Today's API: /api/v2/users/{accountId}/messages with an OAuth2 token."""
     state: SandboxState = request.app.state.sandbox
-    if not dashboard_allowed(request, state):
-        return _unauthorized()
-    if request.path_params["account"] != state.identity.account_id:
-        return json_error(403, "forbidden", "Access Denied")
+    denied = messaging_gate(request, state)
+    if denied:
+        return denied
     state.advance()
     return await _accept(request, state)
 

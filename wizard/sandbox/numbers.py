@@ -1,5 +1,8 @@
 """Dashboard API routes for phone numbers: search, order (the guide's steps 6 and 7) and the order
-list that finds an order again by CustomerOrderId. The lists of numbers are in `inventory.py`.
+list that finds an order again by CustomerOrderId (`order_list`); the lists of numbers are in
+`inventory.py`. Local numbers are searched and ordered by area code or as specific numbers;
+toll-free numbers by wildcard pattern (`tollFreeWildCardPattern`,
+`TollFreeWildCharSearchAndOrderType`).
 
 Order errors use the ErrorList shape and echo the order, as the real API does. PARTIAL and FAILED
 orders are still HTTP 200: the outcome is in the body, never in the status code.
@@ -14,7 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wizard.sandbox.dashboard import ACCOUNT, gate, read_xml
+from wizard.sandbox import tollfree
+from wizard.sandbox.dashboard import ACCOUNT, caller_name, gate, read_xml
+from wizard.sandbox.order_list import list_orders
 from wizard.sandbox.orders import (
     BACKORDERED_AREA_CODE,
     MAX_ORDER_QUANTITY,
@@ -24,6 +29,7 @@ from wizard.sandbox.orders import (
     plan_existing_order,
     summary,
 )
+from wizard.sandbox.paths import api_root
 from wizard.sandbox.responses import base_url, error_list, not_found, xml_response
 from wizard.sandbox.state import MAX_IN_SERVICE, MAX_ORDERS, Order, SandboxState, iso
 from wizard.sandbox.xml import el, leaf, parse_bool, text_of
@@ -47,12 +53,20 @@ _SEARCH_KEYS = (
 # -- search ---------------------------------------------------------------------------------
 
 
-def _search_error(description: str) -> Response:
+def _search_error(description: str, code: int = 4010) -> Response:
     root = el(
         "SearchResult",
-        el("Error", el("Code", text=4010), el("Description", text=description)),
+        el("Error", el("Code", text=code), el("Description", text=description)),
     )
     return xml_response(root, 400)
+
+
+def _quantity(raw: str | None) -> int | None:
+    try:
+        quantity = int(raw if raw is not None else str(MAX_SEARCH_QUANTITY))
+    except ValueError:
+        return None
+    return quantity if 1 <= quantity <= MAX_SEARCH_QUANTITY else None
 
 
 async def available_numbers(request: Request) -> Response:
@@ -61,6 +75,9 @@ async def available_numbers(request: Request) -> Response:
         return denied
     query = request.query_params
     area_code = query.get("areaCode")
+    pattern = query.get("tollFreeWildCardPattern")
+    if area_code is None and pattern is not None:
+        return _toll_free_search(state, pattern, query.get("quantity"), query.get("enableTNDetail"))
     if area_code is None:
         if any(key in query for key in _SEARCH_KEYS):
             return _search_error("Provided search criteria are unsupported or are not valid")
@@ -68,19 +85,34 @@ async def available_numbers(request: Request) -> Response:
             "One of more required search parameters are null or empty, please refer to the "
             "api documentation"
         )
-    if not is_valid_area_code(area_code):
+    if not is_valid_area_code(area_code) or area_code in tollfree.PREFIXES:
         return _search_error(f"The area code specified {area_code} is not valid")
-    try:
-        quantity = int(query.get("quantity", str(MAX_SEARCH_QUANTITY)))
-    except ValueError:
-        quantity = -1
-    if not 1 <= quantity <= MAX_SEARCH_QUANTITY:
+    quantity = _quantity(query.get("quantity"))
+    if quantity is None:
         return _search_error(f"The quantity {query.get('quantity')} is not valid (1 to 5000)")
     with state.lock:
         numbers = state.pool.available(area_code, quantity, state.allocated)
+    return _search_result(numbers, query.get("enableTNDetail"))
+
+
+def _toll_free_search(
+    state: SandboxState, pattern: str, raw_quantity: str | None, detail: str | None
+) -> Response:
+    if not tollfree.valid_pattern(pattern):
+        code, description = tollfree.BAD_PATTERN
+        return _search_error(description, code)
+    quantity = _quantity(raw_quantity)
+    if quantity is None:
+        return _search_error(f"The quantity {raw_quantity} is not valid (1 to 5000)")
+    with state.lock:
+        numbers = tollfree.available(state.pool, pattern, quantity, state.allocated)
+    return _search_result(numbers, detail)
+
+
+def _search_result(numbers: list[str], detail: str | None) -> Response:
     if not numbers:
         return xml_response(el("SearchResult"))
-    if parse_bool(query.get("enableTNDetail")):
+    if parse_bool(detail):
         listing = el(
             "TelephoneNumberDetailList",
             [
@@ -127,7 +159,7 @@ async def create_order(request: Request) -> Response:
         return root
     with state.lock:
         try:
-            order = _new_order(root, state)
+            order = _new_order(root, state, caller_name(request, state))
         except OrderRejected as rejected:
             return error_list(
                 ORDER_WRAPPER,
@@ -139,11 +171,11 @@ async def create_order(request: Request) -> Response:
         body = el(
             ORDER_WRAPPER, _order_xml(order, with_id=True), el("OrderStatus", text="RECEIVED")
         )
-    location = f"{base_url(request)}/api/accounts/{state.identity.account_id}/orders/{order.id}"
+    location = f"{api_root(request)}/accounts/{state.identity.account_id}/orders/{order.id}"
     return xml_response(body, 201, {"Location": location})
 
 
-def _new_order(root: ET.Element, state: SandboxState) -> Order:
+def _new_order(root: ET.Element, state: SandboxState, created_by: str) -> Order:
     """Validate the order request and decide its outcome (revealed later by status_at)."""
     customer_order_id = text_of(root, "CustomerOrderId") or None
     if customer_order_id is not None and not _CUSTOMER_ORDER_ID.fullmatch(customer_order_id):
@@ -184,7 +216,7 @@ def _new_order(root: ET.Element, state: SandboxState) -> Order:
         "site_id": site_id,
         "peer_id": location.id,
         "peer_id_given": peer_id is not None,
-        "created_by": state.identity.username,
+        "created_by": created_by,
         "created_wall": state.wall(),
         "created_mono": state.clock(),
         "delay": float(state.config.order_delay),
@@ -214,6 +246,27 @@ def _new_order(root: ET.Element, state: SandboxState) -> Order:
         )
         outcome = plan_area_code_order(area_code, numbers, partial_allowed)
         return Order(**common, outcome=outcome, area_code=area_code, quantity=quantity)
+    toll_free = root.find("TollFreeWildCharSearchAndOrderType")
+    if toll_free is not None:
+        pattern = text_of(toll_free, "TollFreeWildCardPattern") or ""
+        if not tollfree.valid_pattern(pattern):
+            raise OrderRejected(*tollfree.BAD_PATTERN)
+        quantity_text = text_of(toll_free, "Quantity") or "1"
+        try:
+            quantity = int(quantity_text)
+        except ValueError:
+            quantity = 0
+        if not 1 <= quantity <= MAX_ORDER_QUANTITY:
+            raise OrderRejected(5009, f"The quantity specified {quantity_text} is invalid.")
+        numbers = tollfree.available(state.pool, pattern, quantity, state.allocated)
+        outcome = plan_area_code_order(pattern, numbers, partial_allowed)
+        return Order(
+            **common,
+            outcome=outcome,
+            order_type="toll_free",
+            quantity=quantity,
+            toll_free_pattern=pattern,
+        )
     existing = root.find("ExistingTelephoneNumberOrderType")
     if existing is not None:
         numbers = [
@@ -239,6 +292,12 @@ def _order_xml(order: Order, *, with_id: bool) -> ET.Element:
             "AreaCodeSearchAndOrderType",
             el("AreaCode", text=order.area_code),
             el("Quantity", text=order.quantity),
+        )
+    elif order.order_type == "toll_free":
+        kind = el(
+            "TollFreeWildCharSearchAndOrderType",
+            el("Quantity", text=order.quantity),
+            el("TollFreeWildCardPattern", text=order.toll_free_pattern),
         )
     else:
         kind = el(
@@ -272,7 +331,10 @@ def order_status_xml(order: Order, now_mono: float) -> ET.Element:
     errors = outcome.errors if final else []
     ended = final and status in ("COMPLETE", "PARTIAL", "FAILED")
     modified = order.complete_wall if final else order.created_wall
-    area_codes = [order.area_code] if order.area_code else [n[:3] for n in order.requested_numbers]
+    if order.area_code:
+        area_codes = [order.area_code]
+    else:
+        area_codes = [n[:3] for n in (order.requested_numbers or completed)]
     return el(
         ORDER_WRAPPER,
         el("CompletedQuantity", text=len(completed)),
@@ -317,48 +379,6 @@ async def get_order(request: Request) -> Response:
         if order is None:
             return not_found()
         return xml_response(order_status_xml(order, state.clock()))
-
-
-async def list_orders(request: Request) -> Response:
-    """Filterable by customerOrderId and status: how a client finds its order after a crash."""
-    state, denied = gate(request)
-    if denied:
-        return denied
-    wanted_id = request.query_params.get("customerOrderId")
-    wanted_status = request.query_params.get("status")
-    now = state.clock()
-    with state.lock:
-        rows = []
-        for order in state.orders.values():
-            status = order.status(now)
-            if wanted_id is not None and order.customer_order_id != wanted_id:
-                continue
-            if wanted_status is not None and status != wanted_status.upper():
-                continue
-            final = now - order.created_mono >= order.delay
-            rows.append(
-                el(
-                    "OrderIdUserIdDate",
-                    el("CountOfTNs", text=len(order.outcome.completed) if final else 0),
-                    leaf("CustomerOrderId", order.customer_order_id),
-                    el("userId", text=order.created_by),
-                    el(
-                        "lastModifiedDate",
-                        text=iso(order.complete_wall if final else order.created_wall),
-                    ),
-                    el("OrderDate", text=iso(order.created_wall)),
-                    el("OrderType", text="new_number"),
-                    el("orderId", text=order.id),
-                    el("OrderStatus", text=status),
-                )
-            )
-    listing = el(
-        "ListOrderIdUserIdDate",
-        el("TotalCount", text=len(rows)),
-        el("Links", el("first", text=_first_link(request))) if rows else None,
-        rows,
-    )
-    return xml_response(el("ResponseSelectWrapper", listing))
 
 
 def _first_link(request: Request) -> str:

@@ -67,7 +67,8 @@ def bad_xml(wrapper: str) -> Response:
 
 
 def unauthorized_xml() -> Response:
-    """The Dashboard API answers bad credentials with a bare 401."""
+    """A bare 401 challenging with Basic; the routes answer through `refusals.dashboard`, which
+    challenges with Bearer unless legacy_api_users is on."""
     return Response(
         b"",
         status_code=401,

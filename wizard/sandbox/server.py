@@ -19,6 +19,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from wizard.sandbox import (
+    app_seeding,
     applications,
     control,
     control_scale,
@@ -28,7 +29,12 @@ from wizard.sandbox import (
     numbers,
     oauth,
     teardown,
+    tendlc,
+    tfv,
+    tndetails,
+    tnoptions,
 )
+from wizard.sandbox.aliases import with_v2_aliases
 from wizard.sandbox.callbacks import CallbackDispatcher
 from wizard.sandbox.config import SandboxConfig
 from wizard.sandbox.faults import SandboxMiddleware
@@ -63,17 +69,24 @@ def create_app(config: SandboxConfig | None = None, state: SandboxState | None =
     Starlette router (so a 429 is logged like any answer, and a fault wins over a limit)."""
     config = config or SandboxConfig()
     state = state or SandboxState(config, seeder=seed_large)
-    routes = [
-        *dashboard.ROUTES,
-        *inventory.ROUTES,
-        *teardown.ROUTES,
-        *applications.ROUTES,
-        *numbers.ROUTES,
-        *messaging.ROUTES,
-        *oauth.ROUTES,
-        *control.ROUTES,
-        *control_scale.ROUTES,
-    ]
+    routes = with_v2_aliases(
+        [
+            *dashboard.ROUTES,
+            *inventory.ROUTES,
+            *teardown.ROUTES,
+            *applications.ROUTES,
+            *numbers.ROUTES,
+            *tnoptions.ROUTES,
+            *tndetails.ROUTES,
+            *tendlc.ROUTES,
+            *tfv.ROUTES,
+            *messaging.ROUTES,
+            *oauth.ROUTES,
+            *control.ROUTES,
+            *control_scale.ROUTES,
+            *app_seeding.ROUTES,
+        ]
+    )
     router = Starlette(routes=routes, max_body_size=MAX_BODY_BYTES)
     router.state.sandbox = state
     router.state.dispatcher = CallbackDispatcher(state)
@@ -194,8 +207,15 @@ class SandboxServer:
 
     @property
     def dashboard_url(self) -> str:
-        """Stands in for https://dashboard.bandwidth.com/api."""
+        """Stands in for https://dashboard.bandwidth.com/api (the Dashboard also answers under
+        `api_v2_url`)."""
         return self.base_url + "/api"
+
+    @property
+    def api_v2_url(self) -> str:
+        """Stands in for https://api.bandwidth.com/api/v2: today's Dashboard XML API and the JSON
+        platform APIs (10DLC, toll-free verification)."""
+        return self.base_url + "/api/v2"
 
     @property
     def messaging_url(self) -> str:
@@ -204,7 +224,7 @@ class SandboxServer:
 
     @property
     def legacy_messaging_url(self) -> str:
-        """Stands in for the guide's https://api.catapult.inetwork.com/v2."""
+        """Stands in for the guide's retired https://api.catapult.inetwork.com/v2."""
         return self.base_url + "/v2"
 
     @property
@@ -297,6 +317,10 @@ class SandboxThread:
     @property
     def messaging_url(self) -> str:
         return self.server.messaging_url
+
+    @property
+    def api_v2_url(self) -> str:
+        return self.server.api_v2_url
 
     @property
     def legacy_messaging_url(self) -> str:

@@ -8,6 +8,7 @@ threading lock is used because tests may read the state from another thread.
 from __future__ import annotations
 
 import random
+import secrets
 import string
 import threading
 import time
@@ -15,15 +16,18 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from wizard.sandbox import disconnects
 from wizard.sandbox.clock import MANUAL, SandboxClock
+from wizard.sandbox.compliance import ComplianceState
 from wizard.sandbox.config import SandboxConfig, runtime_view
+from wizard.sandbox.credentials import ApiCredential, sandbox_credentials
 from wizard.sandbox.faults import FaultRegistry
 from wizard.sandbox.orders import NumberPool, Outcome, status_at
 from wizard.sandbox.ratelimit import RateLimiter
+from wizard.sandbox.timestamps import iso
+from wizard.sandbox.tokens import TokenBook
 
 #: Bounded memory: creates beyond these answer with an error instead of growing without end.
 MAX_SITES = 50
@@ -32,15 +36,8 @@ MAX_APPLICATIONS = 200
 MAX_ORDERS = 1000
 MAX_IN_SERVICE = 20_000
 """Room for a seeded large account (10,000 numbers) and as many ordered on top of it."""
-MAX_TOKENS = 100
 
 FIRST_LOCATION_ID = 500101
-
-
-def iso(timestamp: float) -> str:
-    """Bandwidth's timestamps: UTC, milliseconds, a trailing Z."""
-    moment = datetime.fromtimestamp(timestamp, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 @dataclass
@@ -59,6 +56,12 @@ class SmsSettings:
     protocol: str
     zones: tuple[bool, bool, bool, bool, bool]
     proxy_peer_id: str
+    a2p_long_code: str | None = None
+    """Location A2P settings (ON, OFF, DefaultOn, DefaultOff), only when the request set them."""
+    a2p_message_class: str | None = None
+    a2p_campaign_id: str | None = None
+    proxy_peer_requested: str | None = None
+    """A ProxyPeerId the request named (and the sandbox ignored), so tests can see it was sent."""
 
 
 @dataclass
@@ -132,8 +135,10 @@ class Order:
     delay: float
     outcome: Outcome
     order_type: str = "area_code"
-    """area_code (AreaCodeSearchAndOrderType) or existing (ExistingTelephoneNumberOrderType)."""
+    """area_code (AreaCodeSearchAndOrderType), existing (ExistingTelephoneNumberOrderType) or
+    toll_free (TollFreeWildCharSearchAndOrderType)."""
     area_code: str | None = None
+    toll_free_pattern: str | None = None
     quantity: int = 1
     requested_numbers: list[str] = field(default_factory=list)
     customer_order_id: str | None = None
@@ -217,11 +222,6 @@ class IdFactory:
         tail = "".join(self._rng.choice(string.ascii_lowercase + string.digits) for _ in range(16))
         return f"{stamp:013d}{tail}"
 
-    def token(self) -> str:
-        return "sbx." + "".join(
-            self._rng.choice(string.ascii_letters + string.digits) for _ in range(40)
-        )
-
 
 class SandboxState:
     """All sandbox data; create with a config, `reset()` to go back to the seeded start."""
@@ -246,6 +246,8 @@ class SandboxState:
         """Monotonic seconds for orders and tokens; an embedder may swap in its own callable."""
         self.wall: Callable[[], float] = self.time.wall
         self.faults = FaultRegistry()
+        self.credentials: tuple[ApiCredential, ...] = sandbox_credentials(self.identity)
+        self.token_book = TokenBook(secrets.token_bytes(32))
         self.reset()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -271,7 +273,8 @@ class SandboxState:
             self._attempt_seq = 0
             self.request_counts: dict[str, int] = {}
             self.recent_requests: deque[dict[str, Any]] = deque(maxlen=self.config.max_request_log)
-            self.tokens: OrderedDict[str, float] = OrderedDict()
+            self.token_book.clear()
+            self.compliance = ComplianceState(self.config.seed)
             self.disconnects: dict[str, disconnects.Disconnect] = {}
             self.aging: set[str] = set()
             """Numbers this account disconnected: gone from service, never offered again."""
@@ -379,19 +382,33 @@ class SandboxState:
 
     # -- OAuth2 tokens ---------------------------------------------------------------------
 
-    def issue_token(self) -> tuple[str, int]:
+    def issue_token(self, credential: ApiCredential, issuer: str) -> tuple[str, int]:
+        """A signed JWT for `credential`, valid for `token_lifetime` seconds of sandbox clock."""
         with self.lock:
-            token = self.ids.token()
             lifetime = int(self.config.token_lifetime)
-            self.tokens[token] = self.clock() + lifetime
-            while len(self.tokens) > MAX_TOKENS:
-                self.tokens.popitem(last=False)
-            return token, lifetime
+            issued = int(self.wall())
+            claims = {
+                "iss": issuer,
+                "sub": credential.client_id,
+                "aud": issuer,
+                "client_id": credential.client_id,
+                "jti": str(uuid.uuid4()),
+                "iat": issued,
+                "nbf": issued,
+                "exp": issued + lifetime,
+                "accounts": list(credential.accounts),
+                "roles": list(credential.roles),
+                "express": credential.express,
+            }
+            return self.token_book.issue(claims, self.clock() + lifetime), lifetime
+
+    def token_claims(self, token: str) -> dict[str, Any] | None:
+        """The claims of a live token this sandbox issued, else None."""
+        with self.lock:
+            return self.token_book.claims(token, self.clock())
 
     def token_valid(self, token: str) -> bool:
-        with self.lock:
-            expiry = self.tokens.get(token)
-            return expiry is not None and self.clock() < expiry
+        return self.token_claims(token) is not None
 
     # -- the JSON view ---------------------------------------------------------------------
 
@@ -420,6 +437,8 @@ class SandboxState:
                 "faults": self.faults.describe(),
                 "clock": self.time.describe(),
                 "disconnects": [_disconnect_json(d, now) for d in self.disconnects.values()],
+                "credentials": [credential.public() for credential in self.credentials],
+                **self.compliance.snapshot(now),
             }
 
 
@@ -447,6 +466,9 @@ def _location_json(location: Location) -> dict[str, Any]:
             "protocol": sms.protocol,
             "zones": list(sms.zones),
             "proxy_peer_id": sms.proxy_peer_id,
+            "proxy_peer_requested": sms.proxy_peer_requested,
+            "a2p_long_code": sms.a2p_long_code,
+            "a2p_campaign_id": sms.a2p_campaign_id,
         },
         "mms": None
         if mms is None

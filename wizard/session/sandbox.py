@@ -16,24 +16,27 @@ if TYPE_CHECKING:
     from wizard.sandbox.config import SandboxConfig
 
 
-def sandbox_connection(base_url: str, identity: Any) -> tuple[ConnectionSettings, Secrets]:
-    """Connection and secrets for a sandbox at `base_url` with this identity."""
+def sandbox_connection(
+    base_url: str, identity: Any, *, guide: bool = False
+) -> tuple[ConnectionSettings, Secrets]:
+    """Connection and secrets for a sandbox at `base_url` with this identity: its main API
+    Credential, and (for `guide`) the retired catapult messaging user the guide used."""
     from wizard.bandwidth.hosts import local_hosts
 
-    hosts = local_hosts(base_url)
+    hosts = local_hosts(base_url, guide=guide)
+    current = local_hosts(base_url)
     conn = ConnectionSettings(
         account_id=identity.account_id,
-        generation="current",
-        auth="basic",
-        username=identity.username,
         client_id=identity.client_id,
+        generation="guide" if guide else "current",
         messaging_user_id=identity.user_id,
-        dashboard_url=hosts.dashboard_url,
+        environment="local",
+        dashboard_url=current.dashboard_url,
         messaging_url=hosts.messaging_url,
-        oauth_token_url=hosts.oauth_token_url,
+        oauth_token_url=current.oauth_token_url,
+        platform_url=current.platform_url,
     )
     secrets = Secrets(
-        dashboard_password=identity.password,
         oauth_client_secret=identity.client_secret,
         messaging_token=identity.token,
         messaging_secret=identity.secret,
@@ -69,8 +72,14 @@ class InProcessSandbox:
     def identity(self) -> Any:
         return self.config.identity
 
-    def connection(self) -> tuple[ConnectionSettings, Secrets]:
-        return sandbox_connection(self.base_url, self.identity)
+    def connection(self, *, guide: bool = False) -> tuple[ConnectionSettings, Secrets]:
+        return sandbox_connection(self.base_url, self.identity, guide=guide)
+
+    def credentials(self) -> tuple[Any, ...]:
+        """The sandbox's API Credentials (public demo data), its full account's first."""
+        from wizard.sandbox.credentials import sandbox_credentials
+
+        return sandbox_credentials(self.identity)
 
     async def stop(self) -> None:
         """Stop callbacks in flight, then the server; safe to call twice."""

@@ -18,14 +18,13 @@ so what the user typed (`inputs`) and what each step recorded (`done`) live here
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from wizard.core.errors import WizardError, sentence
+from wizard.core.errors import Kind, WizardError, sentence
 from wizard.engine.book import MemoryProgress, ProgressBook
 from wizard.engine.events import Event, EventSink, StepDone
 from wizard.engine.inputs import SetupInputs
@@ -35,15 +34,38 @@ from wizard.engine.step import StepId
 from wizard.session.connection import (
     Clients,
     ConnectionSettings,
-    MissingCredentials,
     Secrets,
     build_engine,
-    dashboard_auth,
+    choose_account,
+    credential,
     messaging_auth,
+    sign_in,
 )
+from wizard.session.legacy import LegacyApiUser, find_legacy_api_user
 from wizard.session.workdir import SandboxWorkDir
 
 CallbackListener = Callable[[Any], None]
+
+
+class ChooseAccount(WizardError):
+    """The API Credential can use several accounts (or its token names none) and nobody said
+    which: the screens offer a choice, `apply` asks for BW_ACCOUNT_ID."""
+
+    def __init__(self, accounts: tuple[str, ...]) -> None:
+        self.accounts = accounts
+        if accounts:
+            super().__init__(
+                f"This API Credential can use {len(accounts)} accounts: {', '.join(accounts)}.",
+                "Choose one (BW_ACCOUNT_ID or account_id in the config says which).",
+                kind=Kind.VALIDATION,
+            )
+        else:
+            super().__init__(
+                "The access token names no account.",
+                "Enter the account id (BW_ACCOUNT_ID or account_id in the config).",
+                kind=Kind.VALIDATION,
+            )
+
 
 SANDBOX_PROFILE = "sandbox"
 """The progress profile (and fingerprint) of sandbox sessions: their port changes every run."""
@@ -93,6 +115,10 @@ class Session:
     """A wizard.callbacks.tracker.MessageTracker the send screen attaches (kept across visits)."""
     tunnel_url: str | None = None
     """A public https callback URL found through a local ngrok agent."""
+    claims: Any = None
+    """The signed-in API Credential's TokenClaims (accounts, roles, Build trial), once known."""
+    legacy_api_user: LegacyApiUser | None = None
+    """An API user an earlier version (or the environment) left behind, which no longer works."""
 
     done: dict[StepId, Mapping[str, Any]] = field(default_factory=dict)
     """Steps known to be done, with what they recorded."""
@@ -164,47 +190,49 @@ class Session:
         session.inputs.site_id = settings.site_id
         session.inputs.callback_url = settings.callback_url or ""
         session.inputs.callback_user = settings.callback_user
-        if not settings.account_id:
-            return session  # first run: the Credentials step asks for everything
+        session.legacy_api_user = find_legacy_api_user(settings, store, env)
+        if not settings.client_id:
+            return session  # first run (or an API user's settings): Credentials asks
         conn = ConnectionSettings.from_settings(settings)
         session.conn = conn
         session.secrets = session.stored_secrets(conn)
         session.inputs.callback_password = session.secrets.callback_password
-        try:
-            session.open_progress_for(conn)
-        except WizardError as error:
-            session.progress = MemoryProgress()
-            session.progress_error = error.message
+        if conn.account_id:
+            try:
+                session.open_progress_for(conn)
+            except WizardError as error:
+                session.progress = MemoryProgress()
+                session.progress_error = error.message
         return session
 
     def stored_secrets(self, conn: ConnectionSettings) -> Secrets:
         """The secrets these settings use, from the environment or the keyring (None when
-        neither has one). Each keyring read is a D-Bus round trip, so only those are read."""
+        neither has one). The client secret is kept under the client id (it is needed before
+        the token says which account), the callback password under the account."""
         from wizard.storage.credentials import SecretName
 
-        needed = {"callback_password": SecretName.CALLBACK_PASSWORD}
-        if conn.auth == "oauth2":
-            needed["oauth_client_secret"] = SecretName.OAUTH_CLIENT_SECRET
-        else:
-            needed["dashboard_password"] = SecretName.DASHBOARD_PASSWORD
-        if conn.generation == "guide":
-            needed["messaging_token"] = SecretName.MESSAGING_TOKEN
-            needed["messaging_secret"] = SecretName.MESSAGING_SECRET
-        values: dict[str, str | None] = {}
-        for attr, name in needed.items():
+        def read(owner: str | None, name: SecretName) -> str | None:
+            if not owner or self.store is None:
+                return None
             try:
-                values[attr] = self.store.get(conn.account_id, name) if self.store else None
-            except ValueError:  # an account id that cannot name a keyring entry
-                values[attr] = None
-        return Secrets(**values)
+                return self.store.get(owner, name)
+            except ValueError:  # an id that cannot name a keyring entry
+                return None
+
+        return Secrets(
+            oauth_client_secret=read(conn.client_id, SecretName.OAUTH_CLIENT_SECRET),
+            callback_password=read(conn.account_id, SecretName.CALLBACK_PASSWORD),
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, *, refresh: bool = True) -> None:
         """Start what runs inside the caller's loop, then find where to resume.
 
         Raises only for start-up failures a person must fix (the sandbox's port is taken...);
         an unreachable API or stale credentials just leave the Credentials step to do.
+        `refresh=False` leaves saved progress unchecked: `apply` confirms each step as it
+        reaches it, and says which recorded step Bandwidth no longer has.
         """
         if self.start_sandbox and self.sandbox_server is None:
             from wizard.session.sandbox import InProcessSandbox
@@ -218,8 +246,12 @@ class Session:
         if self.start_receiver and self.receiver is None:
             await self._start_receiver()
         if self.engine is None and self.can_connect():
-            await self.connect(self.conn, self.secrets)  # type: ignore[arg-type]
-        if self.engine is not None:
+            try:
+                await self.connect(self.conn, self.secrets)  # type: ignore[arg-type]
+            except WizardError as error:
+                # Refused, offline, several accounts: the Credentials step takes it from here.
+                self.resume_error = str(error)
+        if self.engine is not None and refresh:
             await self.refresh_progress()
 
     def _open_sandbox_progress(self) -> None:
@@ -330,22 +362,44 @@ class Session:
     # -- connection ------------------------------------------------------------------------
 
     def can_connect(self) -> bool:
-        """True when the connection settings and secrets are complete enough to build clients."""
-        if self.conn is None or not self.conn.account_id:
+        """True when the API Credential (and, for the guide's API, its messaging secrets) is
+        complete enough to sign in."""
+        if self.conn is None:
             return False
         try:
-            auth = dashboard_auth(self.conn, self.secrets)
-            messaging_auth(self.conn, self.secrets, auth)
-        except MissingCredentials:
+            auth = credential(self.conn, self.secrets)
+            if self.conn.account_id:
+                messaging_auth(self.conn, self.secrets, auth)
+        except WizardError:
             return False
         return True
 
     async def connect(self, conn: ConnectionSettings, secrets: Secrets) -> Engine:
-        """Build the engine (and its clients) for these credentials, closing earlier clients.
+        """Sign in, pick the account, and build the engine (closing earlier clients).
 
-        Raises MissingCredentials with a sentence when a needed credential is missing.
+        The account comes from the token: `conn.account_id` when the credential may use it,
+        else the only account the token names. Raises ChooseAccount when it names several (or
+        none) and nobody said which, MissingCredentials when a secret is missing, and
+        BandwidthError when Bandwidth refuses the credential.
         """
-        engine, clients = build_engine(conn, secrets, self.progress, on_event=self.dispatch)
+        signed_in = await sign_in(conn, secrets)
+        claims = signed_in.claims
+        self.claims = claims
+        account = choose_account(claims, conn.account_id or None) if claims else conn.account_id
+        if not account:
+            raise ChooseAccount(tuple(claims.accounts) if claims else ())
+        conn = conn.with_account(account)
+        self.open_progress_for(conn)
+        if not secrets.callback_password and not self.sandbox:
+            # Kept under the account, which only the token named: read it now, so the
+            # application and the receiver use the password already saved for this account.
+            saved = self.stored_secrets(conn).callback_password
+            if saved:
+                secrets = replace(secrets, callback_password=saved)
+                self.inputs.callback_password = self.inputs.callback_password or saved
+        engine, clients = build_engine(
+            conn, secrets, self.progress, on_event=self.dispatch, signed_in=signed_in
+        )
         old, self.clients = self.clients, clients
         self.conn, self.secrets, self.engine = conn, secrets, engine
         if old is not None:
@@ -451,9 +505,7 @@ class Session:
 
         path = settings_path()
         current = read_settings_file(path)
-        if "generation" in changes and changes["generation"] != current.generation:
-            current = current.with_generation(changes["generation"])
-        updated = dataclasses.replace(current, **changes)
+        updated = replace(current, **changes)
         written = save_settings(updated, path)
         self.settings = updated
         return f"Settings (no secrets) saved to {written}."
@@ -516,30 +568,34 @@ class Session:
         if not self.sandbox or self.conn is None:
             return url
         hosts = GUIDE_HOSTS if self.conn.generation == "guide" else CURRENT_HOSTS
+        # The sandbox serves messaging and the Dashboard under one base; only messaging's
+        # paths start with /users/.
         pairs = (
-            (self.conn.oauth_token_url, hosts.oauth_token_url),
-            (self.conn.messaging_url, hosts.messaging_url),
-            (self.conn.dashboard_url, hosts.dashboard_url),
+            (self.conn.oauth_token_url, hosts.oauth_token_url, ""),
+            (self.conn.messaging_url, hosts.messaging_url, "/users/"),
+            (self.conn.dashboard_url, hosts.dashboard_url, ""),
         )
-        for local, public in pairs:
-            if local and url.startswith(local):
+        for local, public, path in pairs:
+            if local and url.startswith(local) and url[len(local) :].startswith(path):
                 return public + url[len(local) :]
         return url
 
-    def with_generation(self, generation: str) -> ConnectionSettings | None:
-        """The connection with the messaging URL of the other API generation (sandbox aware)."""
-        from wizard.bandwidth.hosts import CURRENT_HOSTS, GUIDE_HOSTS
-
-        if self.conn is None:
+    def credential_report(self) -> Any:
+        """What the signed-in API Credential can do (a CredentialReport), or None before a
+        sign-in: each capability, the role it needs and the step a missing one blocks."""
+        if self.claims is None:
             return None
-        if self.sandbox:
-            base = self.conn.dashboard_url.rsplit("/api", 1)[0]
-            url = f"{base}/v2" if generation == "guide" else f"{base}/api/v2"
-        else:
-            url = (GUIDE_HOSTS if generation == "guide" else CURRENT_HOSTS).messaging_url
-        return replace(self.conn, generation=generation, messaging_url=url)
+        from wizard.bandwidth.capabilities import assess_credential
+
+        return assess_credential(self.claims.roles, express=self.claims.express)
+
+    def default_connection(self) -> ConnectionSettings:
+        """Where a first sign-in goes: the settings' environment and hosts (BW_API_URL & co.),
+        with no credential and no account yet."""
+        from wizard.storage.settings import Settings
+
+        return ConnectionSettings.from_settings(self.settings or Settings())
 
 
 def _setting(settings: Any, name: str) -> Any:
     return getattr(settings, name, None) if settings is not None else None
-

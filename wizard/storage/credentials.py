@@ -2,19 +2,21 @@
 
 This is the only module that imports keyring. Every secret the wizard needs lives under one
 keyring service (``bw-wizard``, or ``$BW_WIZARD_KEYRING_SERVICE``), in an entry named
-``{account_id}/{secret_name}``, so two accounts never overwrite each other and
-``secret-tool search service bw-wizard`` shows exactly what was stored.
+``{owner}/{secret_name}``: the client secret under its client id (it is needed before the token
+says which account), the callback password under the account. Two credentials or accounts never
+overwrite each other, and ``secret-tool search service bw-wizard`` shows exactly what was stored.
 
 An environment variable beats the keyring, as with gh and aws, so scripts and CI can run without
-a keyring at all. The variables apply to whichever account is in use:
+a keyring at all:
 
     Secret                 Environment variable   Used for
     ---------------------  ---------------------  ------------------------------------------
-    dashboard-password     BW_PASSWORD            Dashboard API user's password (Basic auth)
-    oauth-client-secret    BW_CLIENT_SECRET       OAuth2 client secret (with BW_CLIENT_ID)
-    messaging-token        BW_MESSAGING_TOKEN     the guide's messaging API token (userId form)
-    messaging-secret       BW_MESSAGING_SECRET    the guide's messaging API secret
+    oauth-client-secret    BW_CLIENT_SECRET       the API Credential's secret (with BW_CLIENT_ID)
     callback-password      BW_CALLBACK_PASSWORD   Basic auth password Bandwidth sends on callbacks
+    dashboard-password     BW_PASSWORD            a retired API user's password: only read to say
+                                                  it no longer works, and to offer deleting it
+    messaging-token        BW_MESSAGING_TOKEN     the guide's retired messaging API (sandbox only)
+    messaging-secret       BW_MESSAGING_SECRET
 
 Without a usable keyring (no Secret Service, a locked collection, no D-Bus, keyring's ``fail``
 or ``null`` backend) reads fall back to the environment only and writes raise
@@ -66,15 +68,15 @@ ENV_VARS: dict[SecretName, str] = {
 where one exists)."""
 
 LABELS: dict[SecretName, str] = {
-    SecretName.DASHBOARD_PASSWORD: "Dashboard API password",
-    SecretName.OAUTH_CLIENT_SECRET: "OAuth2 client secret",
+    SecretName.DASHBOARD_PASSWORD: "retired API-user password",
+    SecretName.OAUTH_CLIENT_SECRET: "API Credential client secret",
     SecretName.MESSAGING_TOKEN: "messaging API token",
     SecretName.MESSAGING_SECRET: "messaging API secret",
     SecretName.CALLBACK_PASSWORD: "callback password",
 }
 """Words for messages: a person knows 'Dashboard API password', not 'dashboard-password'."""
 
-_ENV_HINT = "set the " + ", ".join(ENV_VARS.values()) + " environment variables instead"
+_ENV_HINT = "set the BW_CLIENT_SECRET (and BW_CALLBACK_PASSWORD) environment variables instead"
 _WHAT_TO_DO = (
     "Install and unlock a Secret Service such as gnome-keyring (or KeePassXC with its Secret "
     f"Service integration), or {_ENV_HINT}. Nothing is ever saved to a file."
@@ -150,6 +152,10 @@ class CredentialStore:
         if self._from_keyring(account_id, name) is not None:
             return "keyring"
         return None
+
+    def stored(self, owner: str, name: SecretName | str) -> bool:
+        """True when the keyring holds this entry (the environment is not looked at)."""
+        return self._from_keyring(owner, _secret_name(name)) is not None
 
     def _from_keyring(self, account_id: str, name: SecretName) -> str | None:
         entry = _entry(account_id, name)

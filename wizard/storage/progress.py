@@ -56,8 +56,7 @@ class ProgressCorrupt(ProgressError):
         self.path = path
         self.reason = reason
         super().__init__(
-            f"The saved progress in {path} cannot be used: {reason}. The file was left as it "
-            "is.",
+            f"The saved progress in {path} cannot be used: {reason}. The file was left as it is.",
             START_OVER_HINT,
         )
 

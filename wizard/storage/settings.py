@@ -1,4 +1,4 @@
-"""Non-secret settings: which account, which API generation, which hosts, where callbacks go.
+"""Non-secret settings: which account, which API Credential, which hosts, where callbacks go.
 
 They live in ``settings.toml`` in the user config dir, written atomically. Environment variables
 beat stored values, as with gh and aws, so one shell can point the wizard elsewhere without
@@ -6,16 +6,18 @@ touching the file:
 
     Setting            Environment variable    Notes
     -----------------  ----------------------  --------------------------------------------
-    account_id         BW_ACCOUNT_ID           the numeric account id from the Dashboard
-    username           BW_USERNAME             Dashboard API user (Basic auth)
-    client_id          BW_CLIENT_ID            OAuth2 client id
-    messaging_user_id  BW_MESSAGING_USER_ID    the guide's catapult userId (u-...)
+    account_id         BW_ACCOUNT_ID           the account, when the credential sees several
+    client_id          BW_CLIENT_ID            the API Credential's client id
+    environment        BW_ENVIRONMENT          "prod" (default) or "test"
     site_id            BW_SUBACCOUNT_ID        sub-account (site) to use
-    dashboard_url      BW_API_URL              the name Bandwidth's own band CLI uses
+    dashboard_url      BW_API_URL              the name Bandwidth's own CLI uses
     messaging_url      BW_MESSAGING_URL
     oauth_token_url    BW_OAUTH_URL
-    generation         BW_GENERATION           "current" or "guide"
-    auth               BW_AUTH                 "basic" or "oauth2"
+
+Empty URLs mean the environment's own (``wizard.bandwidth.hosts``). A settings file written by an
+earlier version may still name an API user (``username``, ``auth``, ``generation``): such keys
+are read only so the wizard can say that API users no longer work, and are dropped on the next
+save.
 
 Secrets never go here (the loader refuses keys that look like one): they live in the OS keyring
 or in BW_... variables, see `wizard.storage.credentials`.
@@ -34,7 +36,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,40 +47,33 @@ from wizard.core.errors import Kind, WizardError
 from wizard.core.safe import has_control, secret_key_path
 from wizard.storage.paths import atomic_write, config_dir
 
-GENERATIONS = ("current", "guide")
-"""current: messaging.bandwidth.com with Dashboard credentials or OAuth2 (today's API);
-guide: the 2018 guide's catapult messaging API with userId, token and secret."""
+ENVIRONMENTS = ("prod", "test")
+"""Bandwidth's production API, or its test environment (where messages are still real)."""
 
-AUTH_MODES = ("basic", "oauth2")
-
-DEFAULT_URLS: dict[str, dict[str, str]] = {
-    "current": {
-        "dashboard_url": "https://dashboard.bandwidth.com/api",
-        "messaging_url": "https://messaging.bandwidth.com/api/v2",
-        "oauth_token_url": "https://api.bandwidth.com/api/v1/oauth2/token",
-    },
-    "guide": {
-        "dashboard_url": "https://dashboard.bandwidth.com/api",
-        "messaging_url": "https://api.catapult.inetwork.com/v2",
-        "oauth_token_url": "https://api.bandwidth.com/api/v1/oauth2/token",
-    },
-}
 URL_FIELDS = ("dashboard_url", "messaging_url", "oauth_token_url")
+
+EXAMPLE_URL = "https://example.com/callbacks"
+EXAMPLE_URLS = {
+    "dashboard_url": "https://api.bandwidth.com/api/v2",
+    "messaging_url": "https://messaging.bandwidth.com/api/v2",
+    "oauth_token_url": "https://api.bandwidth.com/api/v1/oauth2/token",
+}
+"""Shown in messages about a URL that is not one: today's production hosts."""
+
+LEGACY_KEYS = frozenset({"username", "auth", "generation"})
+"""Keys of the API-user era: read from an old settings file, never written again."""
 
 DEFAULT_CALLBACK_HOST = "127.0.0.1"
 DEFAULT_CALLBACK_PORT = 8765
 
 ENV_VARS: dict[str, str] = {
     "account_id": "BW_ACCOUNT_ID",
-    "username": "BW_USERNAME",
     "client_id": "BW_CLIENT_ID",
-    "messaging_user_id": "BW_MESSAGING_USER_ID",
+    "environment": "BW_ENVIRONMENT",
     "site_id": "BW_SUBACCOUNT_ID",
     "dashboard_url": "BW_API_URL",
     "messaging_url": "BW_MESSAGING_URL",
     "oauth_token_url": "BW_OAUTH_URL",
-    "generation": "BW_GENERATION",
-    "auth": "BW_AUTH",
 }
 """Setting -> the environment variable that beats it."""
 
@@ -124,21 +119,15 @@ class Settings:
     `Settings` that exists is one the clients can use."""
 
     account_id: str | None = None
-    """The numeric Bandwidth account id; None until the Credentials step."""
-    generation: str = "current"
-    """"current" (today's API) or "guide" (the 2018 catapult messaging form)."""
-    auth: str = "basic"
-    """How the Dashboard API is called: "basic" (API user + password) or "oauth2"."""
-    username: str | None = None
-    """Dashboard API user for Basic auth (not the web login, which may have 2FA)."""
+    """The numeric Bandwidth account id; None until a sign-in picked one."""
     client_id: str | None = None
-    """OAuth2 client id; its secret is in the keyring."""
-    messaging_user_id: str | None = None
-    """The guide generation's userId (u-...); today's API uses the account id instead."""
+    """The API Credential's client id; its secret is in the keyring."""
+    environment: str = "prod"
+    """"prod" or "test" (Bandwidth's test environment; its messaging is still production's)."""
     site_id: str | None = None
     """The sub-account (site) the wizard works in."""
     dashboard_url: str = ""
-    """Empty means the generation's default; filled in at construction."""
+    """Empty means the environment's own."""
     messaging_url: str = ""
     oauth_token_url: str = ""
     callback_url: str | None = None
@@ -148,43 +137,32 @@ class Settings:
     callback_host: str = DEFAULT_CALLBACK_HOST
     """Where the built-in receiver binds."""
     callback_port: int = DEFAULT_CALLBACK_PORT
+    legacy_username: str | None = field(default=None, compare=False)
+    """The API user an earlier version saved (``username``): only to say it no longer works."""
 
     def __post_init__(self) -> None:
         for item in dataclasses.fields(self):
+            if item.name == "legacy_username":
+                continue
             value = _check(item.name, getattr(self, item.name), item.name)
             object.__setattr__(self, item.name, value)
-        defaults = DEFAULT_URLS[self.generation]
-        for name in URL_FIELDS:
-            if not getattr(self, name):
-                object.__setattr__(self, name, defaults[name])
-
-    def with_generation(self, generation: str) -> Settings:
-        """Switch generation; URLs still at the old generation's defaults follow the new one,
-        URLs a person chose stay."""
-        generation = _check("generation", generation, "generation")
-        old = DEFAULT_URLS[self.generation]
-        urls = {
-            name: "" if getattr(self, name) == old[name] else getattr(self, name)
-            for name in URL_FIELDS
-        }
-        return dataclasses.replace(self, generation=generation, **urls)
 
     def to_mapping(self) -> dict[str, Any]:
         """What the settings file holds: values that differ from their defaults."""
-        defaults = Settings(generation=self.generation)
+        defaults = Settings()
         data: dict[str, Any] = {}
         for item in dataclasses.fields(self):
             value = getattr(self, item.name)
-            if value is None:
+            if value is None or item.name == "legacy_username":
                 continue
-            if item.name in ("account_id", "generation", "auth") or value != getattr(
-                defaults, item.name
-            ):
+            if item.name == "account_id" or value != getattr(defaults, item.name):
                 data[item.name] = value
         return data
 
 
-SETTING_KEYS: frozenset[str] = frozenset(item.name for item in dataclasses.fields(Settings))
+SETTING_KEYS: frozenset[str] = frozenset(
+    item.name for item in dataclasses.fields(Settings) if item.name != "legacy_username"
+)
 
 
 def settings_path() -> Path:
@@ -203,6 +181,10 @@ def settings_from_mapping(data: Mapping[str, Any], *, source: str | None = None)
     check_no_secrets(data, where)
     values: dict[str, Any] = {}
     for key, value in data.items():
+        if key in LEGACY_KEYS:
+            if key == "username" and isinstance(value, str) and value.strip():
+                values["legacy_username"] = value.strip()
+            continue
         if not isinstance(key, str) or key not in SETTING_KEYS:
             known = ", ".join(sorted(SETTING_KEYS))
             raise SettingsError(
@@ -222,8 +204,6 @@ def apply_env(settings: Settings, env: Mapping[str, str] = os.environ) -> Settin
         raw = env.get(variable)
         if raw:
             overrides[name] = _check(name, raw, f"The environment variable {variable}")
-    if "generation" in overrides:
-        settings = settings.with_generation(overrides.pop("generation"))
     return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
@@ -289,7 +269,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 # Validation
 
 
-_ID_FIELDS = ("account_id", "site_id", "messaging_user_id")
+_ID_FIELDS = ("account_id", "site_id")
 
 
 def _coerce(name: str, value: Any, label: str) -> Any:
@@ -309,7 +289,7 @@ def _check(name: str, value: Any, label: str) -> Any:
         if not 1 <= value <= 65535:
             raise SettingsError(f"{label} must be a port between 1 and 65535.", key=name)
         return value
-    optional = name not in ("generation", "auth", "callback_host") and name not in URL_FIELDS
+    optional = name not in ("environment", "callback_host") and name not in URL_FIELDS
     if value is None and (optional or name in URL_FIELDS):
         return None if optional else ""
     if not isinstance(value, str):
@@ -324,14 +304,14 @@ def _check(name: str, value: Any, label: str) -> Any:
         if name in URL_FIELDS:
             return ""
         raise SettingsError(f"{label} must not be empty.", key=name)
-    if name == "generation" and value not in GENERATIONS:
-        raise SettingsError(
-            f'{label} must be "current" (today\'s API) or "guide" (the 2018 guide\'s '
-            f"catapult API), not {_show(value)}.",
-            key=name,
-        )
-    if name == "auth" and value not in AUTH_MODES:
-        raise SettingsError(f'{label} must be "basic" or "oauth2", not {_show(value)}.', key=name)
+    if name == "environment":
+        value = {"production": "prod", "uat": "test"}.get(value.lower(), value.lower())
+        if value not in ENVIRONMENTS:
+            raise SettingsError(
+                f'{label} must be "prod" (Bandwidth\'s production API) or "test" (its test '
+                f"environment), not {_show(value)}.",
+                key=name,
+            )
     if name in ("account_id", "site_id") and not (value.isascii() and value.isdecimal()):
         what = "account id" if name == "account_id" else "sub-account (site) id"
         raise SettingsError(
@@ -339,9 +319,9 @@ def _check(name: str, value: Any, label: str) -> Any:
             f"not {_show(value)}.",
             key=name,
         )
-    if any(ch.isspace() for ch in value) and name != "username":
+    if any(ch.isspace() for ch in value):
         raise SettingsError(f"{label} must not contain spaces.", key=name)
-    if name in ("username", "callback_user") and ":" in value:
+    if name == "callback_user" and ":" in value:
         raise SettingsError(
             f"{label} must not contain ':' (HTTP Basic auth cannot carry it).", key=name
         )
@@ -359,8 +339,7 @@ def _check_url(name: str, value: str, label: str) -> str:
         raise SettingsError(f"{label} is not a valid URL: {_show(value)}.", key=name) from None
     if parts.scheme not in ("http", "https") or not host:
         raise SettingsError(
-            f"{label} must be a full https:// URL such as "
-            f"{DEFAULT_URLS['current'].get(name, 'https://example.com/callbacks')}, "
+            f"{label} must be a full https:// URL such as {EXAMPLE_URLS.get(name, EXAMPLE_URL)}, "
             f"not {_show(value)}.",
             key=name,
         )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.bandwidth import xml as bwxml
+from wizard.core.errors import Kind, WizardError
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.plan import Plan, PlannedRequest
 from wizard.engine.step import Step, StepContext, StepId
@@ -34,7 +35,17 @@ class Application(Step):
         name = inputs.application_name.strip()
         existing = await engine.dashboard.find_application_by_name(name)
         if existing is not None:
-            if inputs.callback_url and existing.callback_url != inputs.callback_url:
+            if existing.is_split and not inputs.replace_split_callbacks:
+                raise WizardError(
+                    f"The application “{name}” (id {existing.id}) sends received messages to "
+                    f"{existing.inbound_callback_url or '(none)'} and delivery reports to "
+                    f"{existing.outbound_callback_url or '(none)'}; reusing it would replace "
+                    "both with one URL.",
+                    "Confirm the replacement on the Application step (apply: set [application] "
+                    "replace_split = true), or choose another name to create a new application.",
+                    kind=Kind.CONFLICT,
+                )
+            if inputs.callback_url and existing.status_callback_url != inputs.callback_url:
                 existing = await engine.dashboard.update_application(
                     existing.id,
                     name=name,
@@ -67,7 +78,7 @@ class Application(Step):
         apps_url = plan.dashboard("applications")
         app = plan.found.get("application")
         if app is not None:
-            if url and app.callback_url != url:
+            if url and app.status_callback_url != url:
                 return [
                     PlannedRequest(
                         "PUT",
@@ -95,7 +106,7 @@ def _record(app: Any, *, created: bool) -> dict[str, Any]:
     return {
         "application_id": app.id,
         "application_name": app.name,
-        "callback_url": app.callback_url,
+        "callback_url": app.status_callback_url,
         "created": created,
     }
 

@@ -28,8 +28,12 @@ class Mms(Step):
         self, engine: StepContext, inputs: SetupInputs, *, deliberate: bool = False
     ) -> dict[str, Any]:
         site_id, location_id = recorded_location(engine)
-        await engine.dashboard.enable_mms(site_id, location_id)
-        return {"site_id": site_id, "location_id": location_id}
+        mms = await engine.dashboard.enable_mms(site_id, location_id)
+        return {
+            "site_id": site_id,
+            "location_id": location_id,
+            "proxy_peer_id": mms.proxy_peer_id,
+        }
 
     def summary(self, data: Mapping[str, Any]) -> str:
         return "MMS enabled over HTTP"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.bandwidth.errors import BandwidthError
 from wizard.core.errors import Kind, WizardError
-from wizard.core.phone import e164
+from wizard.core.phone import display, e164
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.plan import Plan, PlannedRequest
 from wizard.engine.step import Step, StepContext, StepId
@@ -90,6 +90,16 @@ class Send(Step):
                 if not deliberate or _same_message(marker, draft):
                     return recorded
 
+        problems = await preflight(engine, sender)
+        if problems and not inputs.send_anyway:
+            raise WizardError(
+                "Not sent: " + " ".join(problem for problem, _ in problems),
+                " ".join(fix for _, fix in problems)
+                + " To send anyway, knowing it may fail, choose “Send anyway”"
+                " (apply: --send-anyway).",
+                kind=Kind.NOT_READY,
+            )
+
         # Saved before the POST: if the answer is lost or the program dies, the next run
         # looks for this message instead of sending it again.
         engine.save(
@@ -118,16 +128,16 @@ class Send(Step):
                 # Refused outright (validation, credentials, queue full): nothing went.
                 engine.save(StepId.SEND, recorded or None)
             raise
-        return _with_message(
-            recorded,
-            {
-                "id": sent.id,
-                "from": sent.from_number,
-                "to": list(sent.to),
-                "time": sent.time,
-                "segments": sent.segment_count,
-            },
-        )
+        message = {
+            "id": sent.id,
+            "from": sent.from_number,
+            "to": list(sent.to),
+            "time": sent.time,
+            "segments": sent.segment_count,
+        }
+        if problems:
+            message["sent_anyway"] = [problem for problem, _ in problems]
+        return _with_message(recorded, message)
 
     def summary(self, data: Mapping[str, Any]) -> str:
         if data.get("adopted"):
@@ -162,6 +172,79 @@ class Send(Step):
                 "Answers 202 (queued); the callbacks below tell whether it arrived.",
             )
         ]
+
+
+async def preflight(engine: StepContext, sender: str) -> list[tuple[str, str]]:
+    """What Bandwidth's own CLI checks before a send, and what the wizard adds: each problem as
+    (what is wrong, the exact fix). Empty when the message can be expected to arrive."""
+    from wizard.bandwidth.hosts import is_local_url
+
+    problems: list[tuple[str, str]] = []
+    application = engine.data(StepId.APPLICATION)
+    location = engine.recorded(StepId.LOCATION) or {}
+    app_id = str(application.get("application_id") or "")
+    location_id = str(location.get("location_id") or "")
+    try:
+        linked = await engine.dashboard.list_associated_locations(app_id)
+    except WizardError as error:
+        if error.kind is not Kind.FORBIDDEN:
+            raise
+        problems.append(
+            (
+                f"The link of application {app_id} to its location could not be checked "
+                "(the credential lacks the application management role).",
+                "Ask an administrator for the HTTP Application Management role.",
+            )
+        )
+    else:
+        if location_id and location_id not in {entry.location_id for entry in linked}:
+            problems.append(
+                (
+                    f"Application {app_id} is not linked to location {location_id}, so the "
+                    "number's messages report nowhere.",
+                    "Run the “Assign application” step again.",
+                )
+            )
+    callback = str(application.get("callback_url") or "")
+    bandwidth_is_local = engine.messaging is not None and is_local_url(engine.messaging.base_url)
+    if not bandwidth_is_local and _unreachable(callback):
+        problems.append(
+            (
+                f"The callback URL {callback or '(none)'} is not a public https address, so "
+                "Bandwidth cannot tell you whether the message arrived.",
+                "Set the application's callback URL to your server or a tunnel (ngrok) on the "
+                "Application step.",
+            )
+        )
+    ready = engine.recorded(StepId.READY) or {}
+    if ready.get("status") not in ("SUCCESS", "VERIFIED") or e164(
+        str(ready.get("number") or "")
+    ) != e164(sender):
+        problems.append(
+            (
+                f"{display(sender)} is not ready to send: carriers block texts from a number that "
+                "is not on a registered 10DLC campaign (local) or verified (toll-free).",
+                "Finish the “Ready to send” step for this number.",
+            )
+        )
+    return problems
+
+
+def _unreachable(url: str) -> bool:
+    """A callback URL Bandwidth cannot reach: not https, loopback, or a placeholder host."""
+    from urllib.parse import urlsplit
+
+    from wizard.bandwidth.hosts import is_local_url
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return True
+    host = (parts.hostname or "").lower()
+    placeholder = host in ("example.com", "example.org", "example.net") or host.endswith(
+        (".example.com", ".example", ".invalid", ".test")
+    )
+    return parts.scheme != "https" or not host or is_local_url(url) or placeholder
 
 
 async def _resolve_unanswered(

@@ -11,9 +11,6 @@ from wizard.engine.plan import Plan, PlannedRequest
 from wizard.engine.step import Step, StepContext, StepId
 from wizard.engine.steps.location import planned_location, recorded_location
 
-PROXY_PEER_ID = bwxml.PROXY_PEER_ID
-"""The HTTP proxy peer the guide's feature request names."""
-
 
 class Sms(Step):
     id = StepId.SMS
@@ -39,10 +36,13 @@ class Sms(Step):
             "location_id": location_id,
             "toll_free": sms.toll_free,
             "short_code": sms.short_code,
+            "proxy_peer_id": sms.proxy_peer_id,
         }
 
     def summary(self, data: Mapping[str, Any]) -> str:
-        return "SMS enabled over HTTP"
+        proxy = data.get("proxy_peer_id")
+        picked = f" (proxy peer {proxy}, picked by Bandwidth)" if proxy else ""
+        return "SMS enabled over HTTP" + picked
 
     def planned_requests(self, plan: Plan) -> list[PlannedRequest]:
         url = plan.location(*planned_location(plan), "products", "messaging", "features", "sms")

@@ -19,9 +19,10 @@ from textual.widgets import Button, Input, Label, Static, Switch
 
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.step import StepId
+from wizard.engine.validation import is_loopback_host
 from wizard.storage.credentials import generate_callback_password
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.validators import CallbackUrl, Name, Required, is_loopback_host
+from wizard.tui.widgets.validators import BasicUser, CallbackUrl, Name, Required
 
 
 class ApplicationScreen(StepScreen):
@@ -68,7 +69,7 @@ class ApplicationScreen(StepScreen):
             "Callback user",
             Input(
                 inputs.callback_user or "bw-wizard",
-                validators=[Required("callback user")],
+                validators=[BasicUser("callback user")],
                 id="callback-user",
                 compact=True,
             ),

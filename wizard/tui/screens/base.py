@@ -20,6 +20,10 @@ Hooks to override
     ``compose_body()``: the form (yield widgets). Wrap inputs with ``field(...)`` to get a label
         and a line that shows the validator's message as the user types.
     ``is_valid() -> bool``: default: every Input in the form passes its validators.
+    ``action_next()``: what Next does (default: run the steps when the form is valid). Ctrl+N,
+        the Next button and Enter in a single-line field all reach it through
+        ``action_request_next``, which first shows what every empty field needs.
+    ``not_ready() -> str``: why Next waits when no field shows a problem.
     ``fill_inputs(inputs)``: copy the form into ``inputs`` (the session's right before running,
         a draft for the request preview).
     ``found() -> dict``: what the screen has looked up that changes the requests (an
@@ -218,7 +222,7 @@ class StepScreen(Screen[None]):
     AUTO_ADVANCE: ClassVar[bool] = True
 
     BINDINGS: ClassVar = [
-        Binding("ctrl+n", "next", "Next", priority=True),
+        Binding("ctrl+n", "request_next", "Next", priority=True),
         Binding("ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+r", "retry", "Retry", show=False),
         Binding("ctrl+e", "toggle_preview", "Request", priority=True),
@@ -236,6 +240,8 @@ class StepScreen(Screen[None]):
         """Pending `after_typing` calls by callback name (a new key press restarts its wait)."""
         self._step_running = False
         self._ran_steps = False
+        self._next_tried = False
+        """True once the person asked for Next: from then on empty fields say what they need."""
         self.ui_ready = False
         self._button_labels: dict[str, str] = {}
         """True from the start of on_mount: widgets can be queried (is_mounted is not yet)."""
@@ -350,9 +356,7 @@ class StepScreen(Screen[None]):
         conn = self.ctx.conn
         if conn is None:
             return ""
-        if conn.auth == "oauth2":
-            return f"Authorization: Bearer •••• (OAuth2 client {conn.client_id or '?'})"
-        return f"Authorization: Basic {conn.username or '?'}:••••"
+        return f"Authorization: Bearer •••• (client {conn.client_id or '?'})"
 
     def on_load(self) -> None:
         """Start the screen's I/O (lists, lookups) with run_io; override."""
@@ -474,23 +478,51 @@ class StepScreen(Screen[None]):
         self.refresh_state()
 
     def show_problem(self, widget: Input) -> None:
-        """Show (or clear) the validator's message under the input."""
+        """Show (or clear) the validator's message under the input.
+
+        An empty field says nothing until the person has asked for Next: on a fresh form it is
+        "to do", not "wrong". After that it says what it needs, like any other problem.
+        """
         if not widget.id:
             return
-        problem = input_problem(widget) if widget.value or not widget.valid_empty else None
-        if not widget.value:
-            problem = None  # an empty field is "to do", not "wrong": Next says so by waiting
+        problem = input_problem(widget)
+        if not widget.value and not self._next_tried:
+            problem = None
         for target in self.query(f"#{widget.id}-problem"):
             if isinstance(target, Static):
                 target.update(problem or "")
                 target.display = bool(problem)
+
+    def show_problems(self) -> None:
+        """Show the message under every field on show (the ones Next is waiting for)."""
+        for widget in self.query_one("#form").query(Input):
+            if is_shown(widget):
+                self.show_problem(widget)
+
+    def focus_first_problem(self) -> bool:
+        """Put the cursor in the first field on show that needs attention; False if none."""
+        for widget in self.query_one("#form").query(Input):
+            if is_shown(widget) and widget.focusable and input_problem(widget) is not None:
+                widget.focus()
+                return True
+        return False
+
+    def not_ready(self) -> str:
+        """Why Next waits when no field has a problem (a lookup still running...); override."""
+        return "Not ready yet: wait for the step to finish loading."
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a single-line field does what Next does, as in any form."""
+        event.stop()
+        self.action_request_next()
 
     # -- buttons and bindings ----------------------------------------------------------------
 
     @on(Button.Pressed, "#next")
     def _next_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_next()
+        self.action_request_next()
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self, event: Button.Pressed) -> None:
@@ -508,6 +540,17 @@ class StepScreen(Screen[None]):
         if not self._step_running:
             self.wizard.goto(event.page)
 
+    def action_request_next(self) -> None:
+        """Next as a person asks for it (Ctrl+N, the button, Enter in a field).
+
+        From the first time on, empty fields show what they need; then the screen's own
+        `action_next` decides what Next means there.
+        """
+        if not self._step_running and not self.steps_done():
+            self._next_tried = True
+            self.show_problems()
+        self.action_next()
+
     def action_next(self) -> None:
         if self._step_running:
             return
@@ -515,7 +558,10 @@ class StepScreen(Screen[None]):
             self.go_next()
             return
         if not self.is_valid():
-            self.set_status("Some inputs still need attention (see the messages under them).")
+            if self.focus_first_problem():
+                self.set_status("Some inputs still need attention (see the messages under them).")
+            else:
+                self.set_status(self.not_ready())
             return
         self.apply_inputs()
         pending = [step for step in self.STEPS if not self.ctx.is_done(step)]

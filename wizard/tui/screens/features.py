@@ -1,8 +1,9 @@
-"""Messaging features: switch SMS and MMS on for the location, exactly as the guide says.
+"""Messaging features: SMS and MMS switched on for the location, in today's shape.
 
-The guide fixes most values (Protocol HTTP, Zone1 only, ProxyPeerId 539692, and lower-case
-``protocol`` for MMS); getting one wrong is a classic cause of silent failures, so they are shown
-read-only and sent as written. TollFree and ShortCode are real choices, so they are switches.
+Most values are fixed (Protocol HTTP, Zone1 only, an empty HttpSettings so that Bandwidth picks
+the proxy peer and says which); getting one wrong is a classic cause of silent failures, so they
+are shown read-only and sent as written. TollFree and ShortCode are real choices, so they are
+switches.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from textual.widgets import Label, Static, Switch
 
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.step import StepId
-from wizard.engine.steps.sms import PROXY_PEER_ID
 from wizard.tui.screens.base import StepScreen
 
 SMS_FIXED = (
     ("Protocol", "HTTP", "Messaging 2.0 works over HTTP (note the upper-case P)"),
     ("Zone1", "true", "the guide enables zone 1 only"),
     ("Zone2 to Zone5", "false", ""),
-    ("ProxyPeerId", PROXY_PEER_ID, "the guide's fixed HTTP proxy peer"),
+    ("HttpSettings", "(empty)", "Bandwidth picks the HTTP proxy peer and says which"),
 )
 MMS_FIXED = (
-    ("protocol", "HTTP", "lower-case p in the MMS feature, as the guide writes it"),
-    ("ProxyPeerId", PROXY_PEER_ID, ""),
+    ("Protocol", "HTTP", "in MmsSettings, as today's docs write it"),
+    ("HttpSettings", "(empty)", "the same for MMS"),
 )
 
 

@@ -74,7 +74,6 @@ class OrderScreen(StepScreen):
                 inputs.area_code or "919",
                 placeholder="three digits, e.g. 919",
                 validators=[AreaCode()],
-                max_length=3,
                 id="area-code",
                 compact=True,
             ),
@@ -86,7 +85,6 @@ class OrderScreen(StepScreen):
                 str(inputs.quantity or 1),
                 placeholder="how many numbers",
                 validators=[Quantity()],
-                max_length=3,
                 id="quantity",
                 compact=True,
             ),
@@ -221,6 +219,12 @@ class OrderScreen(StepScreen):
             and self._pending_search is None
         )
 
+    def not_ready(self) -> str:
+        query = self._query()
+        if query is not None and self.searched == query and not self.available:
+            return f"No numbers are available in area code {query[0]}: try another area code."
+        return "Wait for the search to show the numbers on offer."
+
     def fill_inputs(self, inputs: SetupInputs) -> None:
         query = self._query()
         inputs.area_code, inputs.quantity = query if query is not None else ("", 1)
@@ -251,12 +255,6 @@ class OrderScreen(StepScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         self._schedule_search()
         self._show_available()
-
-    @on(Input.Submitted, "#area-code, #quantity")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.is_valid():
-            self.action_next()
 
     @on(Button.Pressed, "#order-again")
     def _order_again(self, event: Button.Pressed) -> None:

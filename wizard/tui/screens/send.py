@@ -283,9 +283,7 @@ class SendScreen(StepScreen):
         except WizardError:
             pass  # reported through StepFailed (step_failed puts field errors under fields)
         except Exception as error:  # never a traceback in front of a user
-            self.show_error(
-                sentence(error), "Check the inputs and try again.", retry=self.send
-            )
+            self.show_error(sentence(error), "Check the inputs and try again.", retry=self.send)
         finally:
             self._set_running(False)
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.inputs import SetupInputs
@@ -22,18 +22,21 @@ from wizard.tui.widgets.validators import Required, SiteName, StateCode, Zip
 NEW = "__new__"
 
 ADDRESS_FIELDS: tuple[tuple[str, str, list[Any], str], ...] = (
-    ("House number", "HouseNumber", [Required("house number")], "900"),
-    ("Street name", "StreetName", [Required("street name")], "Main Campus Dr"),
-    ("City", "City", [Required("city")], "Raleigh"),
-    ("State", "StateCode", [StateCode()], "NC"),
-    ("ZIP", "Zip", [Zip()], "27606"),
+    ("House number", "HouseNumber", [Required("house number")], "e.g. 900"),
+    ("Street name", "StreetName", [Required("street name")], "e.g. Main Campus Dr"),
+    ("City", "City", [Required("city")], "e.g. Raleigh"),
+    ("State", "StateCode", [StateCode()], "e.g. NC"),
+    ("ZIP", "Zip", [Zip()], "e.g. 27606"),
 )
-"""The <Address> a new sub-account needs (AddressType Service), in the Dashboard's names."""
+"""The <Address> a new sub-account needs (AddressType Service), in the Dashboard's names. The
+placeholders start with "e.g." so an empty field never looks filled in."""
 
 
 class SubaccountScreen(StepScreen):
     PAGE = "subaccount"
     NEXT_LABEL = "Use this sub-account"
+    CREATE_LABEL = "Create sub-account"
+    """Next's label while "+ Create a new sub-account" is chosen: it says what Next will do."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,6 +112,14 @@ class SubaccountScreen(StepScreen):
 
     def is_valid(self) -> bool:
         return self.loaded and self.choice() is not None and super().is_valid()
+
+    def not_ready(self) -> str:
+        return "Wait for the account's sub-accounts to load."
+
+    def refresh_state(self) -> None:
+        super().refresh_state()
+        if self.ui_ready and not self.steps_done() and self.choice() == NEW:
+            self.query_one("#next", Button).label = self.CREATE_LABEL
 
     def address(self) -> dict[str, str]:
         values = {

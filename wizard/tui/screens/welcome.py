@@ -25,18 +25,18 @@ from wizard.tui.screens.base import StepScreen
 PREREQUISITES: tuple[tuple[str, str], ...] = (
     (
         "linked",
-        "Bandwidth support has linked your Voice and Messaging API with the Phone Number API "
-        "(HTTP messaging enabled; without it Enable SMS fails with error 13609)",
-    ),
-    ("account", "You know your Phone Number Dashboard account id"),
-    (
-        "dashboard",
-        "You have your Phone Number (Dashboard) API username and password, or an OAuth2 "
-        "client id and secret",
+        "HTTP messaging enabled on your account by Bandwidth support (without it Enable SMS "
+        "fails with error 13609)",
     ),
     (
-        "messaging",
-        "Only for the guide's 2018 API: your Voice and Messaging API userId, token and secret",
+        "credential",
+        "An API Credential (client id and secret) from the Bandwidth App, Account > API "
+        "Credentials; API users (username and password) stopped working on 2026-12-02",
+    ),
+    (
+        "ready",
+        "To text from a local number, a registered 10DLC campaign (a brand and a campaign, "
+        "reviewed over days); or a toll-free number, verified here",
     ),
     ("site", "A sub-account (site) to use, or the wizard creates one"),
     (

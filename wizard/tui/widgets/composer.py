@@ -17,7 +17,6 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Label, Select, Static, TextArea
 
@@ -25,34 +24,13 @@ from wizard.core.phone import display, e164
 from wizard.core.sms import segment_info
 from wizard.engine.validation import (
     MAX_DESTINATIONS,
-    MAX_TAG,
     MAX_TEXT,
     PRIORITIES,
     parse_destinations,
     parse_media_urls,
     text_problem,
 )
-from wizard.tui.widgets.validators import Destinations
-
-
-class MediaUrls(Validator):
-    """Zero or more http(s) URLs, separated by spaces or commas (empty is fine: plain SMS)."""
-
-    def validate(self, value: str) -> ValidationResult:
-        _, errors = parse_media_urls(value)
-        return self.failure(errors[0].message) if errors else self.success()
-
-
-class Tag(Validator):
-    """The optional tag echoed back in every callback: at most MAX_TAG characters."""
-
-    def validate(self, value: str) -> ValidationResult:
-        if len(value) > MAX_TAG:
-            return self.failure(
-                f"The tag has {len(value)} characters; at most {MAX_TAG}: "
-                f"remove {len(value) - MAX_TAG}."
-            )
-        return self.success()
+from wizard.tui.widgets.validators import Destinations, MediaUrls, Tag
 
 
 @dataclass(frozen=True)

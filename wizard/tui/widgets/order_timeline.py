@@ -342,9 +342,7 @@ class OrderTimeline(Vertical):
                 text.append("\n")
             text.append("Numbers that failed", style="bold")
             text.append(f" ({len(self.failed_numbers)})\n")
-            text.append(
-                "\n".join(f"  ✗ {display(n)}" for n in self.failed_numbers), style="red"
-            )
+            text.append("\n".join(f"  ✗ {display(n)}" for n in self.failed_numbers), style="red")
         return text
 
     def _outcome(self) -> tuple[str, str]:
