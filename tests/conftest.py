@@ -11,6 +11,25 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Every property-based test draws the same examples on every run (a failure always reproduces,
+# CI and a laptop test the same inputs), stores nothing on disk, and has no deadline: a loaded
+# machine must not turn slowness into a failure. BW_FUZZ_RANDOM=1 searches with a fresh seed.
+settings.register_profile(
+    "bw-wizard",
+    deadline=None,
+    derandomize=not os.environ.get("BW_FUZZ_RANDOM"),
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,  # per-example state is made inside the test
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+    print_blob=True,
+)
+settings.load_profile("bw-wizard")
 
 TEST_SANDBOX: dict[str, float | int] = {
     "port": 0,
