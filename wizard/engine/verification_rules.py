@@ -125,8 +125,7 @@ def _volume(value: str) -> str | None:
     volume = int(text)
     if not MIN_MESSAGE_VOLUME <= volume <= MAX_MESSAGE_VOLUME:
         return (
-            f"Bandwidth takes a monthly volume from {MIN_MESSAGE_VOLUME} to "
-            f"{MAX_MESSAGE_VOLUME:,}."
+            f"Bandwidth takes a monthly volume from {MIN_MESSAGE_VOLUME} to {MAX_MESSAGE_VOLUME:,}."
         )
     return None
 
@@ -248,8 +247,7 @@ FIELDS: tuple[VerificationField, ...] = (
         REGISTRATION,
         _text("registration number"),
         required=False,
-        help="In the US the EIN; leave the three registration fields empty for a sole "
-        "proprietor.",
+        help="In the US the EIN; leave the three registration fields empty for a sole proprietor.",
     ),
     VerificationField(
         "businessRegistrationType",
@@ -599,3 +597,26 @@ def _config_text(field: VerificationField, value: Any) -> str | None:
     if field.kind == "true or false":
         return ("true" if value else "false") if isinstance(value, bool) else None
     return value if isinstance(value, str) else None
+
+
+SANDBOX_EXAMPLE: dict[str, str] = {
+    "businessEntityType": "SOLE_PROPRIETOR",
+    "businessAddress.name": "Acme Sandbox",
+    "businessAddress.addr1": "900 Main Campus Dr",
+    "businessAddress.city": "Raleigh",
+    "businessAddress.state": "NC",
+    "businessAddress.zip": "27606",
+    "businessAddress.url": "https://acme-example.com",
+    "businessContact.firstName": "Jane",
+    "businessContact.lastName": "Doe",
+    "businessContact.email": "jane@acme-example.com",
+    "businessContact.phoneNumber": "+19195550100",
+    "messageVolume": "1000",
+    "useCase": "2FA",
+    "useCaseSummary": "Login codes for Acme customers who asked for them at sign-up.",
+    "productionMessageContent": "Your Acme code is 123456. Reply STOP to opt out.",
+    "optInWorkflow.description": "Customers tick a box for text codes when they sign up.",
+    "optInWorkflow.imageUrls": "https://acme-example.com/opt-in.png",
+}
+"""A request the sandbox verifies: the form starts with it in sandbox mode, so the toll-free
+path of the demo is one choice away (a real account starts from an empty form)."""

@@ -244,7 +244,7 @@ async def _local(engine: StepContext, inputs: SetupInputs, number: str) -> dict[
                 ready.append(e164(other))
     except WizardError as error:
         if error.kind is Kind.FORBIDDEN:
-            return _cannot_check(inputs, error, CAMPAIGN_ROLE_HINT, "Campaign Management")
+            return _cannot_check(inputs, error, "Campaign Management")
         raise
     return {
         "status": "SUCCESS",
@@ -401,7 +401,7 @@ async def _toll_free(engine: StepContext, inputs: SetupInputs, number: str) -> d
             status = await _verification_after(engine, inputs, number)
         elif status.is_declined and inputs.resubmit_verification:
             if not status.can_resubmit:
-                raise _declined(number, status, final=True)
+                raise declined_error(number, status, final=True)
             request = await _request(engine, inputs, number)
             await engine.platform.resubmit_toll_free_verification(number, request)
             _pending(engine, number)
@@ -410,12 +410,12 @@ async def _toll_free(engine: StepContext, inputs: SetupInputs, number: str) -> d
             status = await _verification_after(engine, inputs, number)
     except WizardError as error:
         if error.kind is Kind.FORBIDDEN:
-            return _cannot_check(inputs, error, TFV_ROLE_HINT, "TFV")
+            return _cannot_check(inputs, error, "TFV")
         raise
     if status is not None and status.is_verified:
         return {"status": "VERIFIED", "submitted": True}
     if status is not None and status.is_declined:
-        raise _declined(number, status, final=not status.can_resubmit)
+        raise declined_error(number, status, final=not status.can_resubmit)
     _pending(engine, number)
     raise WizardError(
         f"The toll-free verification of {display(number)} is PENDING.",
@@ -465,9 +465,13 @@ async def _verification_after(engine: StepContext, inputs: SetupInputs, number: 
         await engine.sleep(next(intervals))
 
 
-def _declined(number: str, status: Any, *, final: bool) -> WizardError:
+def declined_error(number: str, status: Any, *, final: bool | None = None) -> WizardError:
+    """A declined verification as a sentence and what to do next (`final`: no resubmission;
+    by default as Bandwidth's ``resubmitAllowed`` says)."""
     from wizard.bandwidth.hints import toll_free_decline_hint
 
+    if final is None:
+        final = not status.can_resubmit
     reason = status.decline_reason or "no reason given"
     code = f" (code {status.denial_status_code})" if status.denial_status_code else ""
     hint = toll_free_decline_hint(
@@ -485,15 +489,21 @@ def _declined(number: str, status: Any, *, final: bool) -> WizardError:
     )
 
 
-def _cannot_check(inputs: SetupInputs, error: WizardError, hint: str, role: str) -> dict[str, Any]:
+def _cannot_check(inputs: SetupInputs, error: WizardError, role: str) -> dict[str, Any]:
     """A 403: the credential cannot look. Never "not registered"; go on only when asked."""
     if inputs.skip_readiness:
         return {"status": SKIPPED, "reason": f"the credential lacks the {role} role"}
-    raise WizardError(
+    raise cannot_check_error(role) from error
+
+
+def cannot_check_error(role: str) -> WizardError:
+    """What a 403 on the 10DLC or toll-free APIs means: the check could not be made."""
+    hint = TFV_ROLE_HINT if role == "TFV" else CAMPAIGN_ROLE_HINT
+    return WizardError(
         f"Cannot check whether the number can send: this API Credential lacks the {role} role.",
         hint + " Or go on knowingly: the first message may then fail.",
         kind=Kind.FORBIDDEN,
-    ) from error
+    )
 
 
 STEP = Ready()
