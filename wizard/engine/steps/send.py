@@ -145,7 +145,18 @@ class Send(Step):
                 f"message {data.get('adopted')} found: an earlier attempt had been accepted,"
                 " so nothing was sent again"
             )
-        return f"message {data.get('last_message_id')} accepted (202)"
+        last = next(
+            (
+                m
+                for m in reversed(list(data.get("messages") or []))
+                if isinstance(m, Mapping) and m.get("id") == data.get("last_message_id")
+            ),
+            {},
+        )
+        anyway = (
+            " (sent anyway: a check before the send had failed)" if last.get("sent_anyway") else ""
+        )
+        return f"message {data.get('last_message_id')} accepted (202){anyway}"
 
     def planned_requests(self, plan: Plan) -> list[PlannedRequest]:
         inputs = plan.inputs

@@ -37,7 +37,7 @@ from wizard.engine.steps.ready import (
     cannot_check_error,
     declined_error,
 )
-from wizard.tui.messages import EngineEvent
+from wizard.tui.messages import EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen, field, is_shown
 from wizard.tui.screens.order import fit_buttons
 from wizard.tui.widgets.assignment_timeline import AssignmentTimeline
@@ -187,6 +187,7 @@ class ReadyScreen(StepScreen):
 
     def compose_buttons(self) -> ComposeResult:
         yield Button("Go on without checking", id="skip", compact=True, variant="warning")
+        yield Button("Check now", id="recheck", compact=True)
 
     @property
     def number(self) -> str:
@@ -484,6 +485,9 @@ class ReadyScreen(StepScreen):
         skip = self.query_one("#skip", Button)
         skip.display = self.forbidden and not self.steps_done()
         skip.disabled = self._step_running
+        recheck = self.query_one("#recheck", Button)
+        recheck.display = self.skipped
+        recheck.disabled = self._step_running
         if self.kind is NumberKind.TOLL_FREE and not self.steps_done():
             self.query_one("#next", Button).label = NEXT_LABELS.get(self.tfv_state, "Next")
         fit_buttons(self)
@@ -493,6 +497,11 @@ class ReadyScreen(StepScreen):
         data = self.ctx.data(StepId.READY)
         if data.get("status") in ("SUCCESS", "VERIFIED"):
             lines.append("  Carriers deliver texts from it now: Next opens the first message.")
+        elif data.get("status") == "SKIPPED":
+            lines.append(
+                "  Not checked: every send checks again and asks before sending. Once the "
+                "credential has the role, “Check now” looks."
+            )
         for number, reason in data.get("not_assigned") or []:
             lines.append(f"  ✗ {display(number)} is not on the campaign: {reason}")
         return lines
@@ -507,6 +516,29 @@ class ReadyScreen(StepScreen):
         if (event.select.id or "").startswith("tfv-"):
             self._show_form_problems(only=event.select.id)
             self.refresh_state()
+
+    @property
+    def skipped(self) -> bool:
+        """The person went on without a readiness answer (recorded SKIPPED)."""
+        return self.steps_done() and self.ctx.data(StepId.READY).get("status") == "SKIPPED"
+
+    @on(Button.Pressed, "#recheck")
+    def _recheck(self, event: Button.Pressed) -> None:
+        """Check after all (the credential has the role now): set the skip aside, look again."""
+        event.stop()
+        if self._step_running:
+            return
+        self.ctx.progress.forget(StepId.READY)
+        self.ctx.done.pop(StepId.READY, None)
+        self.ctx.inputs.skip_readiness = False
+        self.forbidden = False
+        self.loaded = False
+        self.tfv_state = LOADING
+        self.clear_error()
+        self.wizard.post_message(ProgressChanged())
+        self._describe()
+        self._load()
+        self.refresh_state()
 
     @on(Button.Pressed, "#skip")
     def _skip(self, event: Button.Pressed) -> None:
