@@ -447,6 +447,46 @@ def ready_tfv_declined_scene(server: Any) -> Scene:
     return Scene("ready-tfv-declined", app, run_before)
 
 
+def send_blocked_scene(server: Any) -> Scene:
+    """Send: the number went on unchecked (the credential lacks Campaign Management), so the
+    send is refused before the POST with what to do, and "Send anyway" is offered."""
+    from dataclasses import replace
+
+    from tests.tui.scenes import LIMITED_CLIENT
+
+    app = make_app(server, area_code="919", quantity=1, skip_readiness=True)
+    conn, secrets = sandbox_conn(server)
+    app.ctx.conn = replace(conn, client_id=LIMITED_CLIENT[0])
+    app.ctx.secrets = replace(secrets, oauth_client_secret=LIMITED_CLIENT[1])
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await drive_engine(pilot, StepId.READY)
+        screen = await goto(pilot, "send")
+        screen.query_one("#to", Input).value = DELIVERED_TO
+        await wait_until(pilot, lambda: screen.is_valid(), "the message form to be valid")
+        screen.action_next()
+        await wait_until(pilot, lambda: screen.blocked, "the send to be refused")
+        await workers_idle(pilot)
+        screen.query_one("#text", TextArea).focus()
+        await steady(pilot)
+
+    return Scene("send-blocked", app, run_before)
+
+
+def order_toll_free_scene(server: Any) -> Scene:
+    """Order numbers, toll-free chosen: the pattern, the trade-off, the numbers on offer."""
+    app = make_app(server, toll_free_pattern=TOLL_FREE_PATTERN, quantity=1)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await drive_engine(pilot, StepId.ASSIGN)
+        screen = await goto(pilot, "order")
+        await wait_until(pilot, lambda: screen.available, "the numbers on offer")
+        await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene("order-toll-free", app, run_before)
+
+
 SCENES: dict[str, Callable[[Any], Scene]] = {
     "order": order_scene,
     "order-complete": order_complete_scene,
@@ -460,5 +500,7 @@ SCENES: dict[str, Callable[[Any], Scene]] = {
     "ready-tfv-pending": ready_tfv_pending_scene,
     "ready-tfv-verified": ready_tfv_verified_scene,
     "ready-tfv-declined": ready_tfv_declined_scene,
+    "send-blocked": send_blocked_scene,
+    "order-toll-free": order_toll_free_scene,
 }
 """Scene name -> builder taking a running sandbox (reset it before building)."""
