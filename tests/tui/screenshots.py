@@ -32,11 +32,19 @@ SHOTS: dict[str, tuple[str, str]] = {
     "07-assign": ("setup", "assign"),
     "08-order": ("flow", "order"),
     "09-order-status": ("flow", "order-complete"),
+    "08b-order-toll-free": ("flow", "order-toll-free"),
     "09b-order-failed": ("flow", "order-failed"),
-    "10-send": ("flow", "send-delivered"),
-    "10b-send-failed": ("flow", "send-failed"),
-    "11-help": ("setup", "help"),
-    "12-light-theme": ("setup", "credentials-light"),
+    "10-ready": ("flow", "ready-campaigns"),
+    "10b-ready-assigned": ("flow", "ready-assignment"),
+    "10c-ready-tfv-form": ("flow", "ready-tfv-form"),
+    "10d-ready-tfv-pending": ("flow", "ready-tfv-pending"),
+    "10e-ready-tfv-verified": ("flow", "ready-tfv-verified"),
+    "10f-ready-tfv-declined": ("flow", "ready-tfv-declined"),
+    "11-send": ("flow", "send-delivered"),
+    "11b-send-failed": ("flow", "send-failed"),
+    "11c-send-blocked": ("flow", "send-blocked"),
+    "12-help": ("setup", "help"),
+    "13-light-theme": ("setup", "credentials-light"),
 }
 """File name (without .svg) -> (scene module, scene name): every screen, then the main error
 states and the light theme. The README shows them in this order."""
