@@ -32,6 +32,7 @@ from tests.tui.scenes_flow import (
     submit_verification,
     wait_until,
 )
+from tests.waiting import until
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.step import StepId
 from wizard.session.session import Session
@@ -155,14 +156,10 @@ async def test_partial_assignment_names_the_number_that_failed(sandbox: Any) -> 
         )
 
         async def numbers_of(order_id: str) -> list[str]:
-            for _ in range(100):
-                order = await ctx.engine.dashboard.get_order(order_id)
-                if order.status == "COMPLETE":
-                    return list(order.completed_numbers)
-                await asyncio.sleep(0.05)
-            raise AssertionError("the second order did not complete")
+            order = await ctx.engine.dashboard.get_order(order_id)
+            return list(order.completed_numbers) if order.status == "COMPLETE" else []
 
-        extra = await numbers_of(more.id)
+        extra = await until(lambda: numbers_of(more.id), 10, "the second order to complete")
         recorded = dict(ctx.progress.get(StepId.WAIT_ORDER) or {})
         recorded["numbers"] = [*recorded["numbers"], *extra]
         ctx.progress.record(StepId.WAIT_ORDER, recorded)
