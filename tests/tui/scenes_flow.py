@@ -152,6 +152,13 @@ async def steady(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def cursor_placed(pilot: Pilot[Any]) -> None:
+    """Wait for the page to put the cursor where a person acts next: it does so after a
+    refresh, so a picture taken sooner would show whichever frame came first."""
+    screen = pilot.app.screen
+    await wait_until(pilot, lambda: screen.focused is not None, "the cursor to land")
+
+
 async def workers_idle(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -331,6 +338,7 @@ def ready_assignment_scene(server: Any) -> Scene:
                 "the number on the campaign",
             )
             await workers_idle(pilot)
+        await cursor_placed(pilot)
         await steady(pilot)
 
     return Scene("ready-assignment", app, run_before)
@@ -398,6 +406,7 @@ def ready_tfv_pending_scene(server: Any) -> Scene:
         await freeze_sandbox(server)
         await submit_verification(pilot, screen)
         await wait_until(pilot, lambda: screen.tfv_state == "pending", "PENDING")
+        await cursor_placed(pilot)
         await steady(pilot)
 
     return Scene("ready-tfv-pending", app, run_before)
@@ -441,6 +450,7 @@ def ready_tfv_declined_scene(server: Any) -> Scene:
         screen.action_next()  # Check again: the review has decided
         await wait_until(pilot, lambda: screen.tfv_state == "resubmit", "the decline")
         await workers_idle(pilot)
+        await cursor_placed(pilot)
         screen.query_one("#step-body").scroll_home(animate=False)
         await steady(pilot)
 

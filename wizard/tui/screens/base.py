@@ -403,25 +403,27 @@ class StepScreen(Screen[None]):
             self._typing_timers[key].stop()
         self._typing_timers[key] = self.set_timer(delay, callback)
 
+    def _cursor_placed(self) -> bool:
+        """The cursor is somewhere a person can see and type: not on the sidebar, and not on a
+        field that a step's answer has just hidden (Textual keeps focus there until the next
+        refresh, then drops it, leaving no cursor at all)."""
+        focused = self.focused
+        return focused is not None and focused.id != "sidebar" and is_shown(focused)
+
     def focus_first_field(self) -> None:
         """Put the cursor where a person would type first: the first empty field, else Next.
 
         Textual's default focuses the first focusable widget, the sidebar, so typing went
         nowhere until Tab had been pressed twice.
         """
-        if self.focused is not None and self.focused.id != "sidebar":
+        if self._cursor_placed():
             return  # the person (or a test) got somewhere first: leave the cursor there
         kinds = "#form Input, #form TextArea, #form Select, #form OptionList, #form Switch"
-        fields = [
-            widget
-            for widget in self.query(kinds)
-            if widget.focusable
-            and all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
-        ]
+        fields = [widget for widget in self.query(kinds) if widget.focusable and is_shown(widget)]
         empty = [w for w in fields if isinstance(w, Input) and not w.value]
         buttons = [*self.query("#next"), *self.query("#back")]
         for target in [*empty, *fields, *buttons]:
-            if target.focusable:
+            if target.focusable and is_shown(target):
                 target.focus(scroll_visible=False)
                 return
 
@@ -612,10 +614,10 @@ class StepScreen(Screen[None]):
 
     def _restore_focus(self) -> None:
         """Back to the field the person was in, so fixing a refused value is just typing."""
-        if self.focused is not None and self.focused.id != "sidebar":
+        if self._cursor_placed():
             return
         before = getattr(self, "_focus_before", None)
-        if before is not None and before.is_attached and before.focusable:
+        if before is not None and before.is_attached and before.focusable and is_shown(before):
             before.focus()
         else:
             self.focus_first_field()

@@ -363,6 +363,8 @@ class ReadyScreen(StepScreen):
         panel.set_class(state in (RESUBMIT, DECLINED, CANNOT_CHECK), "-bad")
         self._describe()
         self.refresh_state()
+        # The form may just have been hidden under the cursor: put it where a person acts next.
+        self.call_after_refresh(self._restore_focus)
 
     # -- the verification form -----------------------------------------------------------------
 
