@@ -106,3 +106,26 @@ async def test_requests_already_in_flight_are_not_repeated(scripted: ScriptedSer
     assert len(answered) == 5  # four requests and the one retry
     assert gate.rate_limited == 1
     assert clock.slept and min(clock.slept) >= 3.0
+
+
+async def test_after_a_429_one_request_tries_first_then_the_gate_widens(
+    scripted: ScriptedServer,
+) -> None:
+    gate, clock = RequestGate(4), MovingClock()
+    reset = int(clock.now) + 2
+    arrivals: list[tuple[float, int]] = []
+
+    def answer(_seen: object) -> Reply:
+        arrivals.append((clock.now, gate.in_flight))
+        if len(arrivals) == 1:
+            return Reply.empty(429, {"X-RateLimit-Reset": str(reset)})
+        return Reply.xml(SITES)
+
+    scripted.handle("GET", "*/sites", answer)
+    async with client(scripted, gate, clock) as dash:
+        await asyncio.gather(*(dash.list_sites() for _ in range(10)))
+    after_reset = [in_flight for moment, in_flight in arrivals if moment >= reset]
+    assert after_reset and after_reset[0] == 1
+    assert max(after_reset) <= 4
+    assert gate.allowed == 4 and gate.rate_limited == 1
+    assert len(arrivals) == 11

@@ -110,6 +110,10 @@ class RetryPolicy:
     max_total_wait: float = 30.0
     jitter: float = 0.25
     """Fraction of each computed delay that is randomised (0 = none)."""
+    count_rate_limits: bool = True
+    """False: a 429 that names its reset (``X-RateLimit-Reset``/``Retry-After``) does not use
+    up an attempt; only ``max_total_wait`` bounds how long a request waits out resets. For a
+    long read-only walk, where a storm of 429s is the server pacing it, not failing."""
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
@@ -389,8 +393,7 @@ class HttpCore:
             retryable: bool
             server_wait: float | None = None
             gate = self._pool.gate
-            if gate is not None:
-                await gate.enter(self._clock, self._sleep)
+            ticket = await gate.enter(self._clock, self._sleep) if gate is not None else 0
             try:
                 try:
                     response = await self._client.request(
@@ -419,6 +422,8 @@ class HttpCore:
                 retryable = False
             else:
                 if response.is_success:
+                    if gate is not None:
+                        gate.widen(ticket)
                     return response
                 failure = self.error_from_response(response, role=role)
                 server_wait = header_delay(response.headers, self._clock())
@@ -433,6 +438,13 @@ class HttpCore:
                 retryable = (
                     idempotent and (response.status_code == 429 or response.status_code >= 500)
                 ) or (retry_429 and response.status_code == 429)
+                if (
+                    retryable
+                    and response.status_code == 429
+                    and server_wait is not None
+                    and not policy.count_rate_limits
+                ):
+                    attempt -= 1  # waiting out a named reset is not a failed try
             if not retryable or attempt >= policy.max_attempts:
                 raise self._scrub_error(failure, content)
             delay = self._delay(attempt, server_wait)
