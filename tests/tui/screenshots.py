@@ -37,6 +37,8 @@ SHOTS: dict[str, tuple[str, str]] = {
     "10b-send-failed": ("flow", "send-failed"),
     "11-help": ("setup", "help"),
     "12-light-theme": ("setup", "credentials-light"),
+    "13-status": ("status", "status-healthy"),
+    "13b-status-problems": ("status", "status-problems"),
 }
 """File name (without .svg) -> (scene module, scene name): every screen, then the main error
 states and the light theme. The README shows them in this order."""
@@ -65,12 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     from textual._doc import take_svg_screenshot
 
     from tests.conftest import TEST_SANDBOX
-    from tests.tui import scenes, scenes_flow
+    from tests.tui import scenes, scenes_flow, scenes_status
     from tests.tui.scenes import secret_values
     from wizard.sandbox.server import SandboxConfig, SandboxThread
 
     config = SandboxConfig(**TEST_SANDBOX)  # the same sandbox as the tests'
-    modules = {"setup": scenes.SCENES, "flow": scenes_flow.SCENES}
+    modules = {
+        "setup": scenes.SCENES,
+        "flow": scenes_flow.SCENES,
+        "status": scenes_status.SCENES,
+    }
     written: list[Path] = []
     with scratch, SandboxThread(config) as server:
         secrets = secret_values(server)
