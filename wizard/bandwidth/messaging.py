@@ -245,7 +245,6 @@ class MessagingClient:
             raise self._core.unexpected(response, "not with a list of messages")
         return page
 
-
     async def iter_messages(
         self,
         *,
