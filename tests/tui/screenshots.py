@@ -37,8 +37,8 @@ SHOTS: dict[str, tuple[str, str]] = {
     "10b-send-failed": ("flow", "send-failed"),
     "11-help": ("setup", "help"),
     "12-light-theme": ("setup", "credentials-light"),
-    "13-status": ("status", "status-healthy"),
-    "13b-status-problems": ("status", "status-problems"),
+    "14-status": ("status", "status-healthy"),
+    "14b-status-problems": ("status", "status-problems"),
 }
 """File name (without .svg) -> (scene module, scene name): every screen, then the main error
 states and the light theme. The README shows them in this order."""
