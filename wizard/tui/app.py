@@ -282,9 +282,14 @@ class WizardApp(App[int]):
 
     def open_status(self) -> None:
         """Show the Status screen (a read-only health report of the session's account) over
-        whatever is showing; Escape comes back. Does nothing while it is already showing."""
+        whatever is showing; Escape comes back. Does nothing while it is already showing; before
+        start-up has finished (the sandbox and the saved connection come up there) it only
+        says so, since there is no account to read yet."""
         from wizard.tui.screens.status import open_status
 
+        if not self.ready:
+            self.notify("The account status opens once start-up has finished.", title="Status")
+            return
         open_status(self)
 
     def action_status(self) -> None:
