@@ -1,6 +1,6 @@
-"""`make bench`: run the four benchmarks, print one table, keep it in benchmarks/README.md.
+"""`make bench`: run the five benchmarks, print one table, keep it in benchmarks/README.md.
 
-    .venv/bin/python benchmarks/run.py              # all four, >= 5 pairs each (~2-3 minutes)
+    .venv/bin/python benchmarks/run.py              # all five, >= 5 pairs each (~3-4 minutes)
     .venv/bin/python benchmarks/run.py --only startup receiver
     .venv/bin/python benchmarks/run.py --quick      # 1 pair, small bursts; README untouched
 
@@ -30,6 +30,7 @@ from benchmarks import (  # noqa: E402
     order_completion,
     receiver,
     startup,
+    status,
 )
 from benchmarks.common import MIN_PAIRS, Result, report  # noqa: E402
 
@@ -45,12 +46,14 @@ def plans(quick: bool) -> dict[str, Callable[[], list[Result]]]:
             "headless_flow": lambda: headless_flow.run(1, warmup=0, want_profile=False),
             "receiver": lambda: receiver.run(1, events=500, warmup=0, no_fsync_runs=1),
             "order_completion": lambda: order_completion.run((0.3,)),
+            "status": lambda: status.run(1, warmup=0, shape=status.SMALL),
         }
     return {
         "startup": lambda: startup.run(MIN_PAIRS),
         "headless_flow": lambda: headless_flow.run(7),
         "receiver": lambda: receiver.run(MIN_PAIRS),
         "order_completion": lambda: order_completion.run(),
+        "status": lambda: status.run(),
     }
 
 

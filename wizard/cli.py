@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("wizard.sandbox.command", "run the local Bandwidth API emulator in the foreground"),
     "apply": ("wizard.commands.apply", "run every setup step without screens (for scripts and CI)"),
     "callbacks": ("wizard.commands.callbacks", "run the callback receiver alone and print events"),
+    "status": ("wizard.commands.status", "check an account's messaging setup, read-only"),
 }
 
 

@@ -282,3 +282,51 @@ def test_mask_passwords() -> None:
     masked = bwxml.mask_passwords(body)
     assert "s3cr" not in masked and "<Password>••••</Password>" in masked
     assert "<UserId>user</UserId>" in masked
+
+
+# -- a location's numbers (ReadSipPeerTns), read with ElementTree ------------------------------
+
+PEER_TNS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<SipPeerTelephoneNumbersResponse>
+   <SipPeerTelephoneNumbers>
+      <SipPeerTelephoneNumber>
+         <FullNumber>2052160148</FullNumber>
+         <CallingNameDisplay>true</CallingNameDisplay>
+         <MessagingSettings><SmsEnabled>true</SmsEnabled></MessagingSettings>
+      </SipPeerTelephoneNumber>
+      <SipPeerTelephoneNumber>
+         <FullNumber>2053161118</FullNumber>
+         <MessagingSettings><SmsEnabled>false</SmsEnabled></MessagingSettings>
+      </SipPeerTelephoneNumber>
+      <SipPeerTelephoneNumber>
+         <FullNumber>2053160118</FullNumber>
+         <CallForward>2014563025</CallForward>
+      </SipPeerTelephoneNumber>
+   </SipPeerTelephoneNumbers>
+</SipPeerTelephoneNumbersResponse>"""
+
+
+def test_location_numbers_from_numbers_yml_example() -> None:
+    from wizard.bandwidth.models import LocationNumber
+
+    assert bwxml.decode_location_numbers(PEER_TNS) == [
+        LocationNumber("2052160148", True),
+        LocationNumber("2053161118", False),
+        LocationNumber("2053160118", None),
+    ]
+    assert bwxml.decode_location_numbers(b"") == []
+    empty = b"<SipPeerTelephoneNumbersResponse><SipPeerTelephoneNumbers/>"
+    assert bwxml.decode_location_numbers(empty + b"</SipPeerTelephoneNumbersResponse>") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<SipPeerTelephoneNumbersResponse><SipPeerTelephoneNumbers>",
+        b'<!DOCTYPE x [<!ENTITY a "aaaa">]><SipPeerTelephoneNumbersResponse/>',
+        b"<x/><!ENTITY b 'b'>",
+    ],
+)
+def test_location_numbers_refuse_broken_xml_and_entities(body: bytes) -> None:
+    with pytest.raises(bwxml.XmlDecodeError):
+        bwxml.decode_location_numbers(body)

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from benchmarks import headless_flow, order_completion, receiver, startup
+from benchmarks import headless_flow, order_completion, receiver, startup, status
 from benchmarks.common import Result, bench_dirs, report
 
 pytestmark = pytest.mark.timeout(90)
@@ -77,3 +77,18 @@ def test_order_completion_is_reported_after_the_sandbox_completes_it() -> None:
     assert result.checks["statuses"] == ["COMPLETE"]
     assert all(lag >= 0 for lag in result.checks["lags"])
     assert result.details and "0.3 s" in result.details[0]
+
+
+def test_status_reads_a_seeded_account_with_the_fewest_requests_on_both_sides() -> None:
+    [result] = status.run(1, warmup=0, shape=status.SMALL)
+    _well_formed(result)
+    checks = result.checks
+    assert checks["problems"] == []
+    assert checks["wizard_requests"] == [checks["minimum"]]
+    assert checks["script_requests"] == [checks["minimum"]]
+    findings = checks["findings"]
+    assert findings["numbers"] == status.SMALL["numbers"]
+    assert findings["locations"] == status.SMALL["locations"]
+    assert findings["applications"] == status.SMALL["applications"]
+    assert findings["requests_counted"] == checks["minimum"]
+    assert checks["peak_mb"] > 0

@@ -24,8 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "callbacks": {"core"},
     "engine": {"core", "bandwidth"},
     "session": {"core", "bandwidth", "storage", "callbacks", "engine", "sandbox"},
-    "commands": {"core", "bandwidth", "storage", "callbacks", "engine", "session"},
-    "tui": {"core", "storage", "callbacks", "engine", "session"},
+    "status": {"core", "bandwidth", "callbacks", "session"},
+    "commands": {"core", "bandwidth", "storage", "callbacks", "engine", "session", "status"},
+    "tui": {"core", "storage", "callbacks", "engine", "session", "status"},
     "sandbox": set(),
     "cli": {"tui", "commands", "sandbox"},
 }

@@ -156,7 +156,11 @@ async def cursor_placed(pilot: Pilot[Any]) -> None:
     """Wait for the page to put the cursor where a person acts next: it does so after a
     refresh, so a picture taken sooner would show whichever frame came first."""
     screen = pilot.app.screen
-    await wait_until(pilot, lambda: screen.focused is not None, "the cursor to land")
+    await wait_until(
+        pilot,
+        lambda: screen.focused is not None and screen.focused.id not in ("back", "sidebar"),
+        "the cursor to land on what comes next",
+    )
 
 
 async def workers_idle(pilot: Pilot[Any]) -> None:

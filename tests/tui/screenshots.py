@@ -45,6 +45,8 @@ SHOTS: dict[str, tuple[str, str]] = {
     "11c-send-blocked": ("flow", "send-blocked"),
     "12-help": ("setup", "help"),
     "13-light-theme": ("setup", "credentials-light"),
+    "14-status": ("status", "status-healthy"),
+    "14b-status-problems": ("status", "status-problems"),
 }
 """File name (without .svg) -> (scene module, scene name): every screen, then the main error
 states and the light theme. The README shows them in this order."""
@@ -73,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     from textual._doc import take_svg_screenshot
 
     from tests.conftest import TEST_SANDBOX
-    from tests.tui import scenes, scenes_flow
+    from tests.tui import scenes, scenes_flow, scenes_status
     from tests.tui.scenes import secret_values
     from wizard.sandbox.server import SandboxConfig, SandboxThread
 
     config = SandboxConfig(**TEST_SANDBOX)  # the same sandbox as the tests'
-    modules = {"setup": scenes.SCENES, "flow": scenes_flow.SCENES}
+    modules = {
+        "setup": scenes.SCENES,
+        "flow": scenes_flow.SCENES,
+        "status": scenes_status.SCENES,
+    }
     written: list[Path] = []
     with scratch, SandboxThread(config) as server:
         secrets = secret_values(server)

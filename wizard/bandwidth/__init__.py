@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         BandwidthError,
         FieldError,
     )
+    from .gate import RequestGate
     from .hints import (
         DELIVERY_HINTS,
         DeliveryHint,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
         Application,
         AssociatedLocation,
         Location,
+        LocationNumber,
         MessagingSettings,
         MmsSettings,
         Order,
@@ -103,6 +105,7 @@ _HOME: dict[str, str] = {
     "assess_credential": "capabilities",
     "capabilities_from_roles": "capabilities",
     "DashboardClient": "dashboard",
+    "RequestGate": "gate",
     "KINDS": "errors",
     "BandwidthConnectionError": "errors",
     "BandwidthError": "errors",
@@ -123,6 +126,7 @@ _HOME: dict[str, str] = {
     "Application": "models",
     "AssociatedLocation": "models",
     "Location": "models",
+    "LocationNumber": "models",
     "MessagingSettings": "models",
     "MmsSettings": "models",
     "Order": "models",
@@ -175,6 +179,7 @@ __all__ = [
     "FieldError",
     "Hosts",
     "Location",
+    "LocationNumber",
     "MessagingClient",
     "MessagingSettings",
     "MmsSettings",
@@ -184,6 +189,7 @@ __all__ = [
     "Order",
     "OrderError",
     "PlatformClient",
+    "RequestGate",
     "RequestInfo",
     "RetryPolicy",
     "SentMessage",

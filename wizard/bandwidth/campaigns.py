@@ -133,6 +133,26 @@ def decode_registration(entry: Any) -> NumberRegistration | None:
     )
 
 
+@dataclass(frozen=True)
+class RegistrationPage:
+    """One page of the account's 10DLC number list."""
+
+    registrations: tuple[NumberRegistration, ...]
+    rows: int
+    """Rows on the page, readable or not: what the next ``offset`` moves past."""
+    total: int | None = None
+
+
+def decode_registration_page(payload: Any) -> RegistrationPage | None:
+    """``{"data": [registration, ...], "page": {"totalElements": N}}``; None when not that
+    shape."""
+    rows = _data(payload)
+    if rows is None:
+        return None
+    found = tuple(r for r in (decode_registration(e) for e in rows) if r is not None)
+    return RegistrationPage(found, len(rows), _total(payload))
+
+
 def decode_registrations(payload: Any) -> list[NumberRegistration] | None:
     """``{"data": [registration, ...]}``; None when not that shape."""
     rows = _data(payload)

@@ -14,7 +14,7 @@ Today's base URL is ``https://api.bandwidth.com/api/v2`` (the guide's
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,6 +28,7 @@ from .models import (
     Application,
     AssociatedLocation,
     Location,
+    LocationNumber,
     MmsSettings,
     Order,
     Site,
@@ -55,6 +56,13 @@ MESSAGING_ROLE = "Messaging"
 ORDER_PAGE_SIZE = 100
 #: Pages read before giving up on finding an order (newest orders come first).
 ORDER_PAGE_LIMIT = 50
+#: Numbers per page of a location's list: ReadSipPeerTns's default and the Dashboard's
+#: largest documented page (numbers.yml), so a location of 5,000 numbers or fewer is one
+#: request.
+LOCATION_NUMBERS_PAGE = 5000
+#: Pages of one location's list read at most (2,000,000 numbers), so an answer that ignores
+#: ``page`` cannot keep the walk going for ever.
+LOCATION_NUMBERS_PAGE_LIMIT = 400
 
 
 _seg = path_segment
@@ -279,6 +287,30 @@ class DashboardClient(ApiClient):
     async def list_locations(self, site_id: str) -> list[Location]:
         """``GET /accounts/{a}/sites/{s}/sippeers``."""
         return xml.decode_locations(await self._get(self._location_path(site_id)), site_id)
+
+    async def iter_location_numbers(
+        self, site_id: str, location_id: str, *, page_size: int = LOCATION_NUMBERS_PAGE
+    ) -> AsyncIterator[list[LocationNumber]]:
+        """``GET .../sippeers/{p}/tns?page=N&size=S``, one list per page.
+
+        ReadSipPeerTns numbers its pages from 1 and its answer has no ``<Links>`` and no count
+        (numbers.yml), so the walk stops at the first page shorter than ``page_size``: a
+        location of exactly ``page_size`` numbers costs one more (empty) request. Pages are
+        handed out as they come, so a caller that counts never holds the whole list.
+        """
+        path = self._location_path(site_id, _seg(location_id), "tns")
+        for page in range(1, LOCATION_NUMBERS_PAGE_LIMIT + 1):
+            response = await self._send(
+                "GET", path, params={"page": str(page), "size": str(page_size)}
+            )
+            try:
+                numbers = xml.decode_location_numbers(self._core.xml_bytes(response))
+            except xml.XmlDecodeError as exc:
+                raise self._core.unexpected(response, "with malformed XML") from exc
+            if numbers:
+                yield numbers
+            if len(numbers) < page_size:
+                return
 
     async def find_location_by_name(self, site_id: str, name: str) -> Location | None:
         """The location on ``site_id`` whose PeerName is exactly ``name``, if any."""

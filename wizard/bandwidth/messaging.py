@@ -15,7 +15,7 @@ the second try cannot send it twice. Any other unknown outcome (timeout, dropped
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -204,6 +204,30 @@ class MessagingClient(ApiClient):
         if page is None:
             raise self._core.unexpected(response, "not with a list of messages")
         return page
+
+    async def iter_messages(
+        self,
+        *,
+        max_pages: int,
+        limit: int = 1000,
+        **filters: Any,
+    ) -> AsyncIterator[MessagePage]:
+        """List Messages page after page (``pageToken`` from each ``pageInfo``), at most
+        ``max_pages`` pages; ``filters`` are :meth:`list_messages`'s keyword arguments.
+
+        Bandwidth caps ``limit`` plus the page offset at 10,000, so ``limit * max_pages``
+        beyond that is never asked for.
+        """
+        token: str | None = None
+        limit = max(1, min(int(limit), MAX_LIST_LIMIT))
+        for index in range(max(0, max_pages)):
+            if (index + 1) * limit > MAX_LIST_LIMIT:
+                return
+            page = await self.list_messages(limit=limit, page_token=token, **filters)
+            yield page
+            token = page.next_page_token
+            if token is None or not page.messages:
+                return
 
 
 def _sent_message(answer: dict[str, Any], sent: dict[str, Any]) -> SentMessage:

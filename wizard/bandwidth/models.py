@@ -438,6 +438,16 @@ class TnDetails:
 
 
 @dataclass(frozen=True)
+class LocationNumber:
+    """One number of a location's list (``GET .../sippeers/{p}/tns``, ReadSipPeerTns)."""
+
+    number: str
+    """Ten digits, as the Dashboard lists them."""
+    sms_enabled: bool | None = None
+    """``MessagingSettings/SmsEnabled``; None when the list left it out."""
+
+
+@dataclass(frozen=True)
 class AssociatedLocation:
     """A location an application is linked to (``associatedsippeers``)."""
 

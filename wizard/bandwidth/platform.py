@@ -13,7 +13,7 @@ Bandwidth accepts a duplicate today and will refuse it with 409 from January 202
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .campaigns import (
@@ -21,6 +21,7 @@ from .campaigns import (
     NumberRegistration,
     decode_campaign_page,
     decode_registration,
+    decode_registration_page,
     decode_registrations,
 )
 from .client import ApiClient, path_segment
@@ -41,6 +42,12 @@ TFV_ROLE = "TFV"
 CAMPAIGN_PAGE_SIZE = 250
 #: Pages read at most (250 x 40 campaigns is far beyond any account).
 CAMPAIGN_PAGE_LIMIT = 40
+#: Numbers per page of the account's 10DLC number list (its largest ``limit``, Bandwidth/cli
+#: ``cmd/tendlc/numbers.go``).
+REGISTRATION_PAGE_SIZE = 250
+#: Pages of that list read at most (100,000 numbers), so an answer that ignores ``offset``
+#: cannot keep the walk going for ever.
+REGISTRATION_PAGE_LIMIT = 400
 
 
 _seg = path_segment
@@ -85,6 +92,35 @@ class PlatformClient(ApiClient):
             if len(page.campaigns) < page_size or (page.total is not None and offset >= page.total):
                 break
         return campaigns
+
+    async def iter_number_registrations(
+        self, *, page_size: int = REGISTRATION_PAGE_SIZE
+    ) -> AsyncIterator[list[NumberRegistration]]:
+        """``GET /accounts/{a}/tendlc/phoneNumbers?limit=..&offset=..``: every number of the
+        account that is assigned to a 10DLC campaign, with its campaign and status
+        (PROCESSING, SUCCESS, FAILURE), one list per page.
+
+        One walk answers "is it registered?" for every number at once, where
+        :meth:`get_number_registration` costs a request per number: a number missing from the
+        list is on no campaign. The list takes no server-side filter (Bandwidth's CLI filters
+        it client-side), so it is read whole; the walk ends at a short page or at the total
+        Bandwidth reports.
+        """
+        offset = 0
+        for _ in range(REGISTRATION_PAGE_LIMIT):
+            response, payload = await self._get_json(
+                self._path("tendlc", "phoneNumbers"),
+                role=CAMPAIGN_ROLE,
+                params={"limit": str(page_size), "offset": str(offset)},
+            )
+            page = decode_registration_page(payload)
+            if page is None:
+                raise self._core.unexpected(response, "without a list of phone numbers")
+            if page.registrations:
+                yield list(page.registrations)
+            offset += page.rows
+            if page.rows < page_size or (page.total is not None and offset >= page.total):
+                return
 
     async def get_campaign_number(
         self, campaign_id: str, phone_number: str

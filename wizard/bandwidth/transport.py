@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from .auth import ApiAuth, BasicAuth, as_httpx_auth, auth_scheme, token_refusal
 from .errors import BandwidthConnectionError, BandwidthError, FieldError
+from .gate import RequestGate
 from .hints import credential_phrase, hint_for, kind_for
 from .hosts import is_local_url
 from .models import RequestInfo
@@ -109,6 +110,10 @@ class RetryPolicy:
     max_total_wait: float = 30.0
     jitter: float = 0.25
     """Fraction of each computed delay that is randomised (0 = none)."""
+    count_rate_limits: bool = True
+    """False: a 429 that names its reset (``X-RateLimit-Reset``/``Retry-After``) does not use
+    up an attempt; only ``max_total_wait`` bounds how long a request waits out resets. For a
+    long read-only walk, where a storm of 429s is the server pacing it, not failing."""
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
@@ -184,6 +189,12 @@ class ConnectionPool:
     opens one connection where it used to open two. Credentials, ``Accept`` and timeouts are
     sent with each request, so sharing a pool never mixes them up. Made on first use: a
     client that is built but never used (the first screen) pays nothing for it.
+
+    ``gate`` (a :class:`~wizard.bandwidth.gate.RequestGate`) bounds how many requests of every
+    client on the pool are in flight together and pauses them all after a 429; without one,
+    requests go as their callers send them (the wizard's steps send one at a time).
+    ``max_connections`` sizes httpx's pool to match, so requests the gate lets through never
+    queue for a connection inside httpx.
     """
 
     def __init__(
@@ -193,11 +204,16 @@ class ConnectionPool:
         transport: httpx.AsyncBaseTransport | None = None,
         auth: ApiAuth | None = None,
         accept: str | None = None,
+        gate: RequestGate | None = None,
+        max_connections: int | None = None,
     ) -> None:
         self._timeout = timeout
         self._transport = transport
         self._auth = auth
         self._accept = accept
+        self.gate = gate
+        """Shared by every client on this pool; None: no limit of its own."""
+        self._max_connections = max_connections
         self._client: httpx.AsyncClient | None = None
         self._closed = False
 
@@ -211,6 +227,12 @@ class ConnectionPool:
             headers = {"User-Agent": USER_AGENT}
             if self._accept:
                 headers["Accept"] = self._accept
+            extra: dict[str, Any] = {}
+            if self._max_connections is not None:
+                extra["limits"] = httpx.Limits(
+                    max_connections=self._max_connections,
+                    max_keepalive_connections=self._max_connections,
+                )
             self._client = httpx.AsyncClient(
                 auth=as_httpx_auth(self._auth),
                 timeout=_timeout(self._timeout),
@@ -218,6 +240,7 @@ class ConnectionPool:
                 verify=shared_ssl_context(),
                 headers=headers,
                 follow_redirects=False,
+                **extra,
             )
         return self._client
 
@@ -367,16 +390,22 @@ class HttpCore:
             failure: BandwidthError
             retryable: bool
             server_wait: float | None = None
+            gate = self._pool.gate
+            ticket = await gate.enter(self._clock, self._sleep) if gate is not None else 0
             try:
-                response = await self._client.request(
-                    method,
-                    url,
-                    content=body_bytes,
-                    params=params,
-                    headers=headers,
-                    auth=self._httpx_auth,
-                    timeout=self._timeout,
-                )
+                try:
+                    response = await self._client.request(
+                        method,
+                        url,
+                        content=body_bytes,
+                        params=params,
+                        headers=headers,
+                        auth=self._httpx_auth,
+                        timeout=self._timeout,
+                    )
+                finally:
+                    if gate is not None:
+                        gate.leave()
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 failure = self._connection_error(exc, method, shown_url)
                 retryable = True  # nothing reached the server
@@ -391,6 +420,8 @@ class HttpCore:
                 retryable = False
             else:
                 if response.is_success:
+                    if gate is not None:
+                        gate.widen(ticket)
                     return response
                 failure = self.error_from_response(response, role=role)
                 server_wait = header_delay(response.headers, self._clock())
@@ -398,9 +429,20 @@ class HttpCore:
                     failure.retry_after = server_wait
                     failure.hint = self._hint(failure)
                     failure.args = (str(failure),)
+                if gate is not None and response.status_code == 429:
+                    # Everyone on this connection waits for the reset, not just this request.
+                    pause = server_wait if server_wait is not None else policy.base_delay
+                    gate.hold(self._clock() + pause, asked=pause)
                 retryable = (
                     idempotent and (response.status_code == 429 or response.status_code >= 500)
                 ) or (retry_429 and response.status_code == 429)
+                if (
+                    retryable
+                    and response.status_code == 429
+                    and server_wait is not None
+                    and not policy.count_rate_limits
+                ):
+                    attempt -= 1  # waiting out a named reset is not a failed try
             if not retryable or attempt >= policy.max_attempts:
                 raise self._scrub_error(failure, content)
             delay = self._delay(attempt, server_wait)
@@ -614,6 +656,17 @@ class HttpCore:
         if errors:
             raise self.error_from_response(response, errors=errors)
         return doc
+
+    def xml_bytes(self, response: httpx.Response) -> bytes:
+        """An XML answer's body, unparsed, for a caller that reads it its own way (a large
+        list); b"" for an empty one. Anything that is not XML raises BandwidthError."""
+        body = response.content
+        if not body.strip():
+            return b""
+        content_type = response.headers.get("content-type", "").lower()
+        if _is_html(content_type, body) or not _is_xml(content_type, body):
+            raise self.unexpected(response, f"not with XML ({content_type or 'no content type'})")
+        return body
 
     def json_body(self, response: httpx.Response) -> Any:
         """Parse a JSON answer, or raise BandwidthError for anything else."""

@@ -27,6 +27,7 @@ from .models import (
     Application,
     AssociatedLocation,
     Location,
+    LocationNumber,
     MessagingSettings,
     MmsSettings,
     Order,
@@ -569,6 +570,35 @@ def decode_in_service(doc: dict[str, Any]) -> list[str]:
     """``<TNs><TelephoneNumbers><TelephoneNumber>``."""
     numbers = as_list(child(root(doc), "TelephoneNumbers", "TelephoneNumber"))
     return [text(n) for n in numbers if text(n)]
+
+
+def decode_location_numbers(body: bytes) -> list[LocationNumber]:
+    """``<SipPeerTelephoneNumbersResponse><SipPeerTelephoneNumbers><SipPeerTelephoneNumber>``
+    (numbers.yml ReadSipPeerTns): each number and, when listed, whether it may text.
+
+    Read with ElementTree rather than :func:`parse`: a page holds up to 5,000 numbers, and
+    building a dictionary per element was most of a large account's client time. The same
+    guard holds: a document type (where entities are declared) is refused before parsing, so
+    nothing is ever expanded. Raises XmlDecodeError for anything that is not well-formed.
+    """
+    if not body.strip():
+        return []
+    head = body[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in body.lower():
+        raise XmlDecodeError("a document type or entity declaration in the answer")
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        tree = ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise XmlDecodeError(f"not well-formed XML: {exc}") from exc
+    out: list[LocationNumber] = []
+    for row in tree.iter("SipPeerTelephoneNumber"):
+        number = (row.findtext("FullNumber") or "").strip()
+        if number:
+            sms = row.findtext("MessagingSettings/SmsEnabled")
+            out.append(LocationNumber(number, None if sms is None else _tristate(sms)))
+    return out
 
 
 def _full_numbers(node: Any) -> tuple[str, ...]:

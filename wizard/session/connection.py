@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from wizard.bandwidth.dashboard import DashboardClient
     from wizard.bandwidth.messaging import MessagingClient
     from wizard.bandwidth.platform import PlatformClient
-    from wizard.bandwidth.transport import ConnectionPool
+    from wizard.bandwidth.transport import ConnectionPool, RetryPolicy
 
 API_CREDENTIALS_HELP = (
     "Create API Credentials in the Bandwidth App under Account > API Credentials (your user "
@@ -193,10 +193,15 @@ def build_clients(
     on_request: Any = None,
     signed_in: OAuth2ClientCredentials | None = None,
     pool: ConnectionPool | None = None,
+    retry: RetryPolicy | None = None,
+    sleep: Any = None,
+    clock: Any = None,
 ) -> Clients:
     """Every API client over one connection pool: one TLS context and, where the APIs share a
     host (the sandbox, a proxy), one connection. `signed_in` reuses a credential that already
-    holds its token, so signing in is not paid twice."""
+    holds its token, so signing in is not paid twice. `retry` replaces the clients' default
+    retry policy (a long read-only walk may wait longer for rate limits than a step); `sleep`
+    and `clock` replace how they wait and read the time (a test that drives a sandbox's clock)."""
     from wizard.bandwidth.dashboard import DashboardClient
     from wizard.bandwidth.messaging import MessagingClient
     from wizard.bandwidth.platform import PlatformClient
@@ -205,18 +210,17 @@ def build_clients(
     auth = signed_in or credential(conn, secrets)
     user_id, msg_auth = messaging_auth(conn, secrets, auth)
     pool = pool or ConnectionPool()
-    dashboard = DashboardClient(
-        conn.dashboard_url, conn.account_id, auth, on_request=on_request, pool=pool
-    )
-    messaging = MessagingClient(
-        conn.messaging_url, user_id, msg_auth, on_request=on_request, pool=pool
-    )
+    options: dict[str, Any] = {
+        "on_request": on_request,
+        "pool": pool,
+        "retry": retry,
+        "sleep": sleep,
+        "clock": clock,
+    }
+    dashboard = DashboardClient(conn.dashboard_url, conn.account_id, auth, **options)
+    messaging = MessagingClient(conn.messaging_url, user_id, msg_auth, **options)
     platform = PlatformClient(
-        conn.platform_url or conn.dashboard_url,
-        conn.account_id,
-        auth,
-        on_request=on_request,
-        pool=pool,
+        conn.platform_url or conn.dashboard_url, conn.account_id, auth, **options
     )
     return Clients(dashboard, messaging, platform, auth, pool)
 

@@ -5,16 +5,17 @@ shared state in the Session, and the pages come from the engine's registry
 (`wizard.engine.registry.PAGES`), so the screens can never disagree with the engine about what
 comes next or what number a step has.
 
-Bindings: F1 help, Ctrl+T light/dark theme, Ctrl+P command palette ("Go to step: ...", "Toggle
-light/dark theme", "Help"), Ctrl+Q quit. Step screens add Ctrl+N Next, Ctrl+B Back, Ctrl+E
-request preview, Ctrl+R retry.
+Bindings: F1 help, F2 account status, Ctrl+T light/dark theme, Ctrl+P command palette ("Go to
+step: ...", "Account status", "Toggle light/dark theme", "Help"), Ctrl+Q quit. Step screens add
+Ctrl+N Next, Ctrl+B Back, Ctrl+E request preview, Ctrl+R retry. The Status screen is not a step:
+`open_status()` pushes it over whatever is showing.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -28,6 +29,9 @@ from wizard.engine.registry import PAGE_BY_KEY, PAGES, STEP_PAGES, Page, summary
 from wizard.engine.step import StepId
 from wizard.session.session import Session
 from wizard.tui.messages import ContextReady, ProgressChanged
+
+if TYPE_CHECKING:
+    from wizard.status.collect import Probe
 
 DARK_THEME = Theme(
     name="bandwidth-dark",
@@ -77,6 +81,13 @@ class WizardCommands(Provider):
                 )
         commands.append(
             (
+                "Account status",
+                "Check the account's messaging setup, read-only (as bw-wizard status)",
+                app.open_status,
+            )
+        )
+        commands.append(
+            (
                 "Toggle light/dark theme",
                 "Switch between the light and dark theme",
                 app.action_toggle_theme,
@@ -112,6 +123,7 @@ class WizardApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {WizardCommands}
     BINDINGS: ClassVar = [
         Binding("f1", "help", "Help"),
+        Binding("f2", "status", "Status", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme"),
     ]
 
@@ -126,6 +138,8 @@ class WizardApp(App[int]):
         self.startup_error: str | None = None
         """Why start-up failed, as a sentence for stderr; None when it did not."""
         self._preview_collapsed: bool | None = None
+        self.status_probe: Probe | None = None
+        """Replaces the Status screen's callback URL probe (None: a real POST to each URL)."""
         self.register_theme(DARK_THEME)
         self.register_theme(LIGHT_THEME)
         self.theme = DARK_THEME.name
@@ -265,6 +279,21 @@ class WizardApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def open_status(self) -> None:
+        """Show the Status screen (a read-only health report of the session's account) over
+        whatever is showing; Escape comes back. Does nothing while it is already showing; before
+        start-up has finished (the sandbox and the saved connection come up there) it only
+        says so, since there is no account to read yet."""
+        from wizard.tui.screens.status import open_status
+
+        if not self.ready:
+            self.notify("The account status opens once start-up has finished.", title="Status")
+            return
+        open_status(self)
+
+    def action_status(self) -> None:
+        self.open_status()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME.name if self.theme == DARK_THEME.name else DARK_THEME.name

@@ -363,8 +363,17 @@ class ReadyScreen(StepScreen):
         panel.set_class(state in (RESUBMIT, DECLINED, CANNOT_CHECK), "-bad")
         self._describe()
         self.refresh_state()
-        # The form may just have been hidden under the cursor: put it where a person acts next.
-        self.call_after_refresh(self._restore_focus)
+        self.call_after_refresh(self._cursor_after_answer)
+
+    def _cursor_after_answer(self) -> None:
+        """The answer may just have hidden the form under the cursor. Textual then moves the
+        cursor on by itself, to Back, or to nothing, whichever its refresh reaches first; a
+        person wants it on what they do next (Check again, Next, or the form's first field)."""
+        focused = self.focused
+        if focused is not None and is_shown(focused) and focused.id not in ("back", "sidebar"):
+            return
+        self.set_focus(None)
+        self.focus_first_field()
 
     # -- the verification form -----------------------------------------------------------------
 
