@@ -22,6 +22,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "wizard.commands.callbacks",
         "run the callback receiver alone and print events; replay or trigger callbacks",
     ),
+    "export": (
+        "wizard.commands.export",
+        "write the setup's ids as a .env, with a message sender and a callback handler",
+    ),
     "teardown": (
         "wizard.commands.teardown",
         "remove what the wizard created for an account (a dry run unless --yes)",
