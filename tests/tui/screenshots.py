@@ -35,6 +35,7 @@ SHOTS: dict[str, tuple[str, str]] = {
     "09b-order-failed": ("flow", "order-failed"),
     "10-send": ("flow", "send-delivered"),
     "10b-send-failed": ("flow", "send-failed"),
+    "10c-done": ("flow", "done"),
     "11-help": ("setup", "help"),
     "12-light-theme": ("setup", "credentials-light"),
 }

@@ -125,6 +125,19 @@ class SendScreen(StepScreen):
             id="composer",
         )
 
+    def compose_buttons(self) -> ComposeResult:
+        """Finish: once a message went, the wizard's last screen (export, status)."""
+        finish = Button("Finish", id="finish", compact=True)
+        finish.display = False
+        yield finish
+
+    @on(Button.Pressed, "#finish")
+    def _finish(self, event: Button.Pressed) -> None:
+        event.stop()
+        from wizard.tui.screens.done import DoneScreen
+
+        self.app.push_screen(DoneScreen())
+
     @property
     def composer(self) -> Composer:
         return self.query_one("#composer", Composer)
@@ -205,6 +218,7 @@ class SendScreen(StepScreen):
         self.query_one("#form").disabled = False  # keep typing the next one while this sends
         next_button = self.query_one("#next", Button)
         next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
+        self.query_one("#finish", Button).display = self.ctx.is_done(StepId.SEND)
         fit_buttons(self)
 
     def fill_inputs(self, inputs: SetupInputs) -> None:
