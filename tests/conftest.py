@@ -7,10 +7,37 @@ import os
 # Deterministic rendering: must be set before textual is imported anywhere.
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+import shutil
+import sys
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
+import keyring.backend
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Every property-based test draws the same examples on every run (a failure always reproduces,
+# CI and a laptop test the same inputs), stores nothing on disk, and has no deadline: a loaded
+# machine must not turn slowness into a failure. BW_FUZZ_RANDOM=1 searches with a fresh seed.
+settings.register_profile(
+    "bw-wizard",
+    deadline=None,
+    derandomize=not os.environ.get("BW_FUZZ_RANDOM"),
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,  # per-example state is made inside the test
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+    print_blob=True,
+)
+settings.load_profile("bw-wizard")
+
+from tests.keyrings import REQUIRE_ENV, secret_tool, stored_entries  # noqa: E402
+from wizard.storage.credentials import CredentialStore  # noqa: E402
 
 TEST_SANDBOX: dict[str, float | int] = {
     "port": 0,
@@ -65,3 +92,63 @@ def sandbox(sandbox_server):
     response = httpx.post(f"{sandbox_server.base_url}/_sandbox/reset", timeout=10, trust_env=False)
     response.raise_for_status()
     yield sandbox_server
+
+
+# -- the keyring: real, swapped for one test, or absent -------------------------------------------
+
+
+@pytest.fixture
+def real_keyring() -> Iterator[CredentialStore]:
+    """A CredentialStore on the real Secret Service (per-test service name from the root
+    conftest). Skips, saying why, when there is none, unless BW_WIZARD_REQUIRE_KEYRING=1 (CI),
+    where a missing keyring is a failure. Every entry of the service is removed afterwards."""
+    store = CredentialStore()
+    status = store.status()
+    reason = None
+    if not status.usable:
+        reason = f"no usable OS keyring: {status.explanation}"
+    elif "Secret Service" not in status.backend:
+        reason = f"the keyring is {status.backend}, not a Secret Service"
+    elif shutil.which("secret-tool") is None:
+        reason = "secret-tool (libsecret-tools) is not installed"
+    if reason:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {reason}")
+        print(f"skipping: {reason}", file=sys.stderr)
+        pytest.skip(reason)
+    try:
+        yield store
+    finally:
+        secret_tool("clear", "service", store.service)
+        assert stored_entries(store.service) == {}, "keyring entries left behind"
+
+
+@pytest.fixture
+def keyring_entries() -> Callable[[str], dict[str, str]]:
+    return stored_entries
+
+
+@pytest.fixture
+def swap_keyring() -> Iterator[Callable[[keyring.backend.KeyringBackend], None]]:
+    """keyring.set_keyring for one test; the backend in use before is restored afterwards."""
+    import keyring.core
+
+    before = keyring.core._keyring_backend
+    limit_before = keyring.backend._limit
+
+    def swap(backend: keyring.backend.KeyringBackend) -> None:
+        keyring.set_keyring(backend)
+
+    try:
+        yield swap
+    finally:
+        keyring.core._keyring_backend = before
+        keyring.backend._limit = limit_before
+
+
+@pytest.fixture
+def no_keyring(swap_keyring: Callable[[keyring.backend.KeyringBackend], None]) -> None:
+    """No usable keyring at all, as on a server without a Secret Service."""
+    from keyring.backends import fail
+
+    swap_keyring(fail.Keyring())

@@ -8,8 +8,6 @@ a fixed time.
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,6 +16,7 @@ import httpx
 import pytest
 from bw_helpers import SleepRecorder
 
+from tests.waiting import until
 from wizard.bandwidth import (
     NO_RETRY,
     BandwidthConnectionError,
@@ -103,14 +102,12 @@ def messaging(sandbox: Any, **kw: Any) -> MessagingClient:
 
 async def wait_for_order(client: DashboardClient, order_id: str, timeout: float = 10.0) -> Order:
     """Poll until the order stops changing (or is BACKORDERED); fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    async def settled() -> Order | None:
         order = await client.get_order(order_id)
-        if order.is_final or order.status == "BACKORDERED":
-            return order
-        if time.monotonic() > deadline:
-            raise AssertionError(f"order {order_id} still {order.status} after {timeout} s")
-        await asyncio.sleep(0.05)
+        return order if order.is_final or order.status == "BACKORDERED" else None
+
+    return await until(settled, timeout, f"order {order_id} to settle")
 
 
 async def _location_with_messaging(client: DashboardClient, site_id: str) -> tuple[str, str]:
@@ -452,10 +449,9 @@ async def test_post_is_not_retried(sandbox: Any, control: Control, kind: str) ->
         assert await client.find_application_by_name("once") is None
     assert sleeper.calls == []
     # A dropped request is logged once the sandbox sees the disconnect: wait for the log.
-    deadline = time.monotonic() + 5
-    while not (posts := await control.requests("POST", "/applications")):
-        assert time.monotonic() < deadline, "the sandbox never logged the POST"
-        await asyncio.sleep(0.02)
+    posts = await until(
+        lambda: control.requests("POST", "/applications"), what="the sandbox to log the POST"
+    )
     assert len(posts) == 1
 
 
@@ -492,10 +488,9 @@ async def test_post_read_timeout_is_not_retried(sandbox: Any, control: Control) 
     assert info.value.kind == "timeout"
     # The order may well exist (the server carried on): the look-up finds it, once.
     async with dashboard(sandbox) as client:
-        deadline = time.monotonic() + 5
-        while (found := await client.find_order_by_customer_order_id("c-timeout")) is None:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.05)
+        found = await until(
+            lambda: client.find_order_by_customer_order_id("c-timeout"), what="the order"
+        )
     assert found.customer_order_id == "c-timeout"
     assert len(await control.requests("POST", "/orders")) == 1
 

@@ -9,8 +9,6 @@ delays; each wait polls a condition until a deadline, never a fixed sleep.
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -19,6 +17,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from tests.waiting import until
 from wizard.bandwidth import (
     BandwidthError,
     BusinessAddress,
@@ -63,14 +62,14 @@ async def eventually(
     probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], timeout: float = 10.0
 ) -> T:
     """Ask ``probe`` until ``done`` holds; fail at the deadline (the sandbox moves on its clock)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {value!r} after {timeout} s")
-        await asyncio.sleep(0.02)
+    seen: list[T] = []
+
+    async def held() -> bool:
+        seen[:] = [await probe()]
+        return done(seen[0])
+
+    await until(held, timeout, "the sandbox to move on")
+    return seen[0]
 
 
 class Connection:

@@ -7,12 +7,13 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import uvicorn
 
+from tests.waiting import until
 from wizard.callbacks.receiver import CallbackReceiver
 from wizard.session.serve import AppServer
 
@@ -25,25 +26,10 @@ SAMPLE_NAMES = (
     "message-sent",
 )
 
-T = TypeVar("T")
-
 
 def sample(name: str) -> bytes:
     """One of Bandwidth's documented callback bodies, byte for byte."""
     return (SAMPLES_DIR / f"{name}.json").read_bytes()
-
-
-async def wait_until(condition: Callable[[], T], timeout: float = 5.0) -> T:
-    """Await until `condition()` is truthy; fail the test at the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if loop.time() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(0.01)
 
 
 def log_lines(path: Path) -> list[bytes]:
@@ -124,7 +110,7 @@ async def serve_app(app: Any) -> AsyncIterator[str]:
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
-    await wait_until(lambda: server.started or task.done())
+    await until(lambda: server.started or task.done(), what="the receiver to start")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

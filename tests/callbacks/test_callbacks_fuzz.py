@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.callbacks.helpers import SAMPLE_NAMES, ThreadedReceiver, sample
@@ -102,11 +102,7 @@ paths = st.sampled_from(["/callbacks", "/callbacks/", "/", "/other", "/callbacks
 methods = st.sampled_from(["POST", "POST", "POST", "GET", "PUT", "DELETE", "PATCH"])
 
 
-@settings(
-    max_examples=250,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=250)
 @given(
     method=methods,
     path=paths,

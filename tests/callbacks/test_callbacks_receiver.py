@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.callbacks.helpers import SAMPLE_NAMES, log_lines, sample, wait_until
+from tests.callbacks.helpers import SAMPLE_NAMES, log_lines, sample
+from tests.waiting import until
 from wizard.callbacks.event import CallbackEvent
 from wizard.callbacks.receiver import MAX_BODY, CallbackReceiver
 
@@ -382,7 +383,7 @@ async def test_a_slow_client_does_not_block_anyone_else(start_receiver, http):
     await writer.drain()
     status_line = await asyncio.wait_for(reader.readline(), 5)
     assert status_line.startswith(b"HTTP/1.1 200")
-    await wait_until(lambda: any(e.message_id == "slow" for e in seen))
+    await until(lambda: any(e.message_id == "slow" for e in seen))
     writer.close()
 
 

@@ -3,14 +3,14 @@ arrive, are tied to the right message, survive a redelivery and a receiver resta
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from typing import Any
 
 import httpx
 import xmltodict
 
-from tests.callbacks.helpers import ReceiverServer, log_lines, wait_until
+from tests.callbacks.helpers import ReceiverServer, log_lines
+from tests.waiting import until
 from wizard.callbacks.receiver import CallbackReceiver
 from wizard.callbacks.tracker import MessageTracker
 
@@ -91,16 +91,13 @@ class Account:
         order_id = xmltodict.parse(order.text)["OrderResponse"]["Order"]["id"]
         done: dict[str, Any] = {}
 
-        async def poll() -> None:
-            while True:
-                answer = await self.xml("GET", f"{self.account}/orders/{order_id}")
-                body = xmltodict.parse(answer.text)["OrderResponse"]
-                if body["OrderStatus"] not in ("RECEIVED", "PROCESSING"):
-                    done.update(body)
-                    return
-                await asyncio.sleep(0.05)
+        async def settled() -> bool:
+            answer = await self.xml("GET", f"{self.account}/orders/{order_id}")
+            body = xmltodict.parse(answer.text)["OrderResponse"]
+            done.update(body)
+            return body["OrderStatus"] not in ("RECEIVED", "PROCESSING")
 
-        await asyncio.wait_for(poll(), 10)
+        await until(settled, 10, "the order to settle")
         assert done["OrderStatus"] == "COMPLETE"
         number = "+1" + done["CompletedNumbers"]["TelephoneNumber"]["FullNumber"]
         await self.xml(
@@ -113,15 +110,12 @@ class Account:
             "</TnOptionGroups></TnOptionOrder>",
         )
 
-        async def registered() -> None:
+        async def registered() -> bool:
             path = f"{self.account}/tendlc/phoneNumbers/{number}"
-            while True:
-                answer = await self.client.get(path, headers=self.headers)
-                if answer.status_code == 200 and answer.json()["data"]["status"] == "SUCCESS":
-                    return
-                await asyncio.sleep(0.05)
+            answer = await self.client.get(path, headers=self.headers)
+            return answer.status_code == 200 and answer.json()["data"]["status"] == "SUCCESS"
 
-        await asyncio.wait_for(registered(), 10)
+        await until(registered, 10, "the number's campaign assignment")
         return app_id, number
 
     async def send(self, app_id: str, sender: str, to: list[str], text: str) -> dict[str, Any]:
@@ -160,16 +154,15 @@ async def test_a_sent_message_is_followed_to_its_outcome(sandbox, log_path):
         timeline = tracker.record_sent(
             sent["id"], sent["to"], from_number=sent["from"], text="Hello", time=sent["time"]
         )
-        await wait_until(lambda: timeline.done and timeline.replies, timeout=10)
+        await until(lambda: timeline.done and timeline.replies, timeout=10)
         attempts: list[dict[str, Any]] = []
 
-        async def all_five_recorded() -> None:
+        async def all_five_recorded() -> bool:
             # The sandbox notes an attempt once it has read our answer, just after we emit.
-            while [a["outcome"] for a in attempts].count("delivered") < 3:
-                attempts[:] = await account.attempts(sent["id"])
-                await asyncio.sleep(0.02)
+            attempts[:] = await account.attempts(sent["id"])
+            return [a["outcome"] for a in attempts].count("delivered") >= 3
 
-        await asyncio.wait_for(all_five_recorded(), 10)
+        await until(all_five_recorded, 10, "the sandbox to record every attempt")
 
     assert timeline.outcomes == {DELIVERED: "delivered", FAILS_4432: "failed"}
     assert timeline.status == "failed"
@@ -205,7 +198,7 @@ class HoldsFirstDelivery(CallbackReceiver):
                 and any(e.type == "message-delivered" for e in self.history)
             ):
                 self.held = True
-                await wait_until(lambda: self.duplicates_ignored >= 1, timeout=10)
+                await until(lambda: self.duplicates_ignored >= 1, timeout=10)
             await send(message)
 
         await super().__call__(scope, receive, hold_then_send)
@@ -225,7 +218,7 @@ async def test_a_redelivery_is_shown_once_and_a_restart_remembers(sandbox, log_p
         app_id, sender = await account.ready(server.url, password)
         await account.config(callback_timeout=0.3)
         sent = await account.send(app_id, sender, [DELIVERED], "Once")
-        await wait_until(lambda: receiver.duplicates_ignored >= 1, timeout=10)
+        await until(lambda: receiver.duplicates_ignored >= 1, timeout=10)
         attempts = await account.attempts(sent["id"])
     delivered_tries = [a for a in attempts if a["event_type"] == "message-delivered"]
     assert {a["attempt"] for a in delivered_tries} >= {1, 2}

@@ -396,17 +396,6 @@ def test_callback_wait_without_sandbox_is_refused(
 # -- headless error messages --------------------------------------------------------------------
 
 
-@pytest.fixture
-def no_keyring():
-    import keyring
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
-
-
 @pytest.mark.parametrize(
     ("top", "env", "variable"),
     [

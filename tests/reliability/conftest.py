@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.reliability import matrix
-from tests.storage.conftest import real_keyring  # noqa: F401  (a fixture, used by name)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

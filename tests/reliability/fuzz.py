@@ -1,10 +1,10 @@
 """Shared pieces for the fuzz tests: one bounded, deterministic hypothesis profile and the
 strategies that make hostile input look enough like Bandwidth's to get past the first check.
 
-Deterministic on purpose: `derandomize=True` draws the same examples on every run and
-`database=None` keeps hypothesis from writing a `.hypothesis/` directory into the repository,
-so CI and a laptop test the same inputs and a failure always reproduces. Raise
-`BW_FUZZ_EXAMPLES` locally to search harder (a seed per run: `BW_FUZZ_RANDOM=1`).
+Deterministic on purpose: the suite's hypothesis profile (tests/conftest.py) draws the same
+examples on every run and writes no `.hypothesis/` directory, so CI and a laptop test the same
+inputs and a failure always reproduces. Raise `BW_FUZZ_EXAMPLES` locally to search harder (a
+seed per run: `BW_FUZZ_RANDOM=1`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
 T = TypeVar("T")
@@ -23,21 +23,8 @@ _SCALE = float(os.environ.get("BW_FUZZ_EXAMPLES", "1"))
 
 
 def fuzz(examples: int) -> settings:
-    """The profile every fuzz test uses: `examples` draws (times BW_FUZZ_EXAMPLES), no deadline
-    (a loaded CI machine must not turn slowness into a failure), nothing stored on disk."""
-    return settings(
-        max_examples=max(1, int(examples * _SCALE)),
-        deadline=None,
-        derandomize=not os.environ.get("BW_FUZZ_RANDOM"),
-        database=None,
-        suppress_health_check=[
-            HealthCheck.too_slow,
-            HealthCheck.function_scoped_fixture,  # per-example state is made inside the test
-            HealthCheck.data_too_large,
-            HealthCheck.filter_too_much,
-        ],
-        print_blob=True,
-    )
+    """The suite's profile with `examples` draws (times BW_FUZZ_EXAMPLES)."""
+    return settings(max_examples=max(1, int(examples * _SCALE)))
 
 
 _LOOP: asyncio.AbstractEventLoop | None = None

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ import pytest
 
 from tests.engine.helpers import control, state
 from tests.reliability import matrix
+from tests.waiting import until
 from wizard.bandwidth.auth import OAuth2ClientCredentials
 from wizard.bandwidth.dashboard import DashboardClient
 from wizard.bandwidth.errors import BandwidthError
@@ -377,13 +377,12 @@ async def run_flow(
 
 async def wait_for(sandbox: Any, condition, what: str, seconds: float = 5.0) -> dict[str, Any]:
     """Poll the sandbox's state until `condition(state)` holds, with a deadline."""
-    deadline = time.monotonic() + seconds
-    while True:
+
+    def holding() -> dict[str, Any] | None:
         held = state(sandbox)
-        if condition(held):
-            return held
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
+        return held if condition(held) else None
+
+    return await until(holding, seconds, what)
 
 
 def requests_to(held: dict[str, Any], route: Route) -> list[dict[str, Any]]:

@@ -29,7 +29,8 @@ import httpx
 import pytest
 
 from tests.callbacks.helpers import ReceiverServer
-from tests.storage.conftest import stored_entries
+from tests.keyrings import stored_entries
+from tests.waiting import until
 from wizard.callbacks.receiver import CallbackReceiver
 from wizard.sandbox.identity import Identity
 from wizard.sandbox.server import SandboxConfig, SandboxThread
@@ -162,13 +163,6 @@ async def _apply(config: Path, *extra: str) -> tuple[int, bytes, bytes]:
     return process.returncode or 0, out, err
 
 
-async def _until(condition: Any, what: str, seconds: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
-
-
 async def test_headless_apply_leaks_no_secret(
     sandbox_reset: SandboxThread, real_keyring: CredentialStore, isolated_dirs, tmp_path: Path
 ) -> None:
@@ -196,8 +190,9 @@ async def test_headless_apply_leaks_no_secret(
         code, out, err = await _apply(config, "--json")
         outputs += [("stdout", out), ("stderr", err)]
         assert code == 0, err.decode()
-        await _until(
+        await until(
             lambda: any(e.type == "message-delivered" for e in receiver.history),
+            20,
             "the message's delivered callback in the log",
         )
     finally:
@@ -278,14 +273,8 @@ async def test_tui_walk_leaks_no_secret(
     shots.mkdir()
     visited: list[str] = []
 
-    async def until(pilot: Any, condition: Any, what: str, seconds: float = 20.0) -> Any:
-        deadline = asyncio.get_running_loop().time() + seconds
-        while True:
-            value = condition()
-            if value:
-                return value
-            assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-            await pilot.pause(0.02)
+    async def settle(pilot: Any, condition: Any, what: str) -> Any:
+        return await until(condition, 20, what, pause=pilot.pause)
 
     def capture(name: str) -> None:
         (shots / f"{len(visited):02d}-{name}.svg").write_text(app.export_screenshot())
@@ -297,11 +286,11 @@ async def test_tui_walk_leaks_no_secret(
         return None
 
     async with app.run_test(size=(110, 34)) as pilot:
-        await until(pilot, lambda: app.ready, "start-up")
-        await until(pilot, lambda: ctx.receiver_url, "the callback receiver")
+        await settle(pilot, lambda: app.ready, "start-up")
+        await settle(pilot, lambda: ctx.receiver_url, "the callback receiver")
         ctx.inputs.callback_url = ctx.receiver_url or ""
         while True:
-            screen = await until(pilot, page_ready, "a page")
+            screen = await settle(pilot, page_ready, "a page")
             page = screen.id.removeprefix("page-")
             assert page not in visited[-1:], f"stuck on {page}"
             visited.append(page)
@@ -314,12 +303,12 @@ async def test_tui_walk_leaks_no_secret(
             if page == "send":
                 break
             if page == "order":
-                await until(pilot, lambda s=screen: s.available, "the numbers on offer")
+                await settle(pilot, lambda s=screen: s.available, "the numbers on offer")
             if page == "order-status":
-                await until(pilot, lambda: ctx.is_done(StepId.WAIT_ORDER), "the order")
+                await settle(pilot, lambda: ctx.is_done(StepId.WAIT_ORDER), "the order")
             for _ in range(3):  # pages that show what was done need Next twice
                 next_button = screen.query_one("#next", Button)
-                await until(
+                await settle(
                     pilot,
                     lambda b=next_button, s=screen: (
                         not b.disabled and not getattr(s, "_step_running", False)
@@ -327,7 +316,7 @@ async def test_tui_walk_leaks_no_secret(
                     f"Next on {page}",
                 )
                 screen.action_next()
-                await until(
+                await settle(
                     pilot,
                     lambda s=screen: (
                         app.screen is not s
@@ -341,14 +330,14 @@ async def test_tui_walk_leaks_no_secret(
 
         send = app.screen
         send.query_one("#to", Input).value = DELIVERED_TO
-        await until(pilot, lambda: send.is_valid(), "a valid message")
+        await settle(pilot, lambda: send.is_valid(), "a valid message")
         send.action_next()
-        await until(pilot, lambda: isinstance(app.screen, CarrierAdviceScreen), "the advice")
+        await settle(pilot, lambda: isinstance(app.screen, CarrierAdviceScreen), "the advice")
         capture("carrier-advice")
         await pilot.press("y")
-        await until(pilot, lambda: ctx.is_done(StepId.SEND), "the send")
+        await settle(pilot, lambda: ctx.is_done(StepId.SEND), "the send")
         receiver = ctx.receiver
-        await until(
+        await settle(
             pilot,
             lambda: any(e.type == "message-delivered" for e in receiver.history),
             "message-delivered",

@@ -5,31 +5,18 @@ as a way to synchronise)."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import xmltodict
 
+from tests.waiting import wait_for
+
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "guide-samples"
 CALLBACK_SAMPLES = Path(__file__).resolve().parent / "callback-samples"
-
-T = TypeVar("T")
-
-
-def wait_for(condition: Callable[[], T], timeout: float = 5.0, interval: float = 0.02) -> T:
-    """Poll `condition` until it returns something truthy; fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
 
 
 # -- the guide's samples ------------------------------------------------------------------------

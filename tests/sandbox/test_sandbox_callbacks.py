@@ -9,8 +9,10 @@ import json
 import time
 
 import pytest
-from sbx_helpers import CALLBACK_SAMPLES, Api, wait_for
+from sbx_helpers import CALLBACK_SAMPLES, Api
 from sbx_receiver import Receiver
+
+from tests.waiting import wait_for
 
 
 @pytest.fixture

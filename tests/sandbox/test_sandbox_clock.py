@@ -8,10 +8,11 @@ import threading
 
 import httpx
 import pytest
-from sbx_helpers import parse, wait_for
+from sbx_helpers import parse
 from sbx_receiver import Receiver
 from sbx_scale import ScaleApi
 
+from tests.waiting import wait_for
 from wizard.sandbox.clock import SandboxClock
 
 

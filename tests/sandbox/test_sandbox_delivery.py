@@ -4,8 +4,10 @@ a toll-free number a verification; the same send is delivered once that is done.
 from __future__ import annotations
 
 import pytest
-from sbx_helpers import Api, tfv_request, wait_for
+from sbx_helpers import Api, tfv_request
 from sbx_receiver import Receiver
+
+from tests.waiting import wait_for
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ import time
 
 import httpx
 import pytest
-from sbx_helpers import Api, wait_for
+from sbx_helpers import Api
+
+from tests.waiting import wait_for
 
 APPS = "/api/accounts/*/applications"
 APP_BODY = (

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 import bandwidth
 import pytest
 from bandwidth.models.list_message_direction_enum import ListMessageDirectionEnum
-from sbx_helpers import Api, wait_for
+from sbx_helpers import Api
+
+from tests.waiting import wait_for
 
 ROW_KEYS = [
     "messageId",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sbx_helpers import Api, parse, wait_for
+from sbx_helpers import Api, parse
+
+from tests.waiting import wait_for
 
 
 @pytest.fixture

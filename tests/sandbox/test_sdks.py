@@ -26,7 +26,9 @@ from bandwidth.models.tfv_submission_wrapper import TfvSubmissionWrapper
 from bandwidth.models.verification_request import VerificationRequest
 from bandwidth.models.verification_update_request import VerificationUpdateRequest
 from bandwidth_numbers import Account, Client, RestError
-from sbx_helpers import REGISTERED_CAMPAIGN, Api, wait_for
+from sbx_helpers import REGISTERED_CAMPAIGN, Api
+
+from tests.waiting import wait_for
 
 
 @pytest.fixture

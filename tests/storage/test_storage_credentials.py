@@ -11,7 +11,7 @@ import keyring.backend
 import keyring.backends.SecretService
 import keyring.errors
 import pytest
-from keyring.backends import chainer, fail, null
+from keyring.backends import chainer, null
 from keyring.compat import properties
 
 from wizard.storage.credentials import (
@@ -156,8 +156,7 @@ def assert_plain_unavailable(error: KeyringUnavailable, secret: str) -> None:
     assert error.__context__ is None or error.__suppress_context__
 
 
-def test_fail_backend_refuses_to_save_and_reads_env_only(swap_keyring, monkeypatch):
-    swap_keyring(fail.Keyring())
+def test_fail_backend_refuses_to_save_and_reads_env_only(no_keyring, monkeypatch):
     store = CredentialStore()
     status = store.status()
     assert not status.usable
@@ -259,8 +258,7 @@ def test_file_backed_keyrings_are_refused(swap_keyring, tmp_path):
 # Small things
 
 
-def test_repr_and_errors_never_show_values(swap_keyring):
-    swap_keyring(fail.Keyring())
+def test_repr_and_errors_never_show_values(no_keyring):
     store = CredentialStore(service="svc")
     assert repr(store) == "CredentialStore(service='svc')"
     with pytest.raises(ValueError, match="empty"):

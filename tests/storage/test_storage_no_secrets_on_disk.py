@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from keyring.backends import fail
 
 from wizard.storage.credentials import CredentialStore, KeyringUnavailable, SecretName
 from wizard.storage.progress import SavedProgressBook, load_progress, save_progress
@@ -51,9 +50,8 @@ def test_secrets_go_to_the_keyring_and_nowhere_else(
 
 
 def test_without_a_keyring_secrets_come_from_env_and_still_touch_no_file(
-    swap_keyring, monkeypatch, assert_not_on_disk
+    no_keyring, monkeypatch, assert_not_on_disk
 ):
-    swap_keyring(fail.Keyring())
     values = unique_secrets()
     store = CredentialStore()
     for name, value in values.items():

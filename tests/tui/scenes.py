@@ -22,6 +22,7 @@ import httpx
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.waiting import until
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.step import StepId
 from wizard.session.connection import ConnectionSettings, Secrets
@@ -96,15 +97,7 @@ async def wait_until(
     pilot: Pilot[Any], condition: Callable[[], Any], what: str, timeout: float = SCENE_TIMEOUT
 ) -> Any:
     """Let the app run until `condition()` is truthy; fail naming `what` after `timeout`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+    return await until(condition, timeout, what, pause=pilot.pause)
 
 
 async def started(pilot: Pilot[Any]) -> WizardApp:

@@ -33,6 +33,11 @@ from wizard.session.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.messages import ProgressChanged
 
+TOLL_FREE_PATTERN = "8**"
+"""The toll-free order of the toll-free scenes."""
+WEBMAIL = "jane@gmail.com"
+"""A contact email the sandbox declines (1101: not the business's own domain), resubmittable."""
+
 DELIVERED_TO = "+19195550199"
 """A sandbox destination that ends in message-delivered."""
 FAILED_TO = "+19195554720"
@@ -308,6 +313,206 @@ def carrier_advice_scene(server: Any) -> Scene:
     return Scene("send-carrier-advice", app, run_before)
 
 
+# -- ready to send ------------------------------------------------------------------------------
+
+
+async def ready_page(pilot: Pilot[Any]) -> Any:
+    """The Ready page once the order is done and its first look-up has answered."""
+    await drive_engine(pilot, StepId.WAIT_ORDER)
+    screen = await goto(pilot, "ready")
+    await wait_until(pilot, lambda: screen.loaded, "the Ready page's first look-up")
+    await workers_idle(pilot)
+    return screen
+
+
+def ready_campaigns_scene(server: Any) -> Scene:
+    """Ready to send, local number: the account's campaigns, only the REGISTERED one usable."""
+    app = make_app(server, area_code="919", quantity=1)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready_page(pilot)
+        await steady(pilot)
+
+    return Scene("ready-campaigns", app, run_before)
+
+
+def ready_assignment_scene(server: Any) -> Scene:
+    """Ready to send: the TN option order putting the number on CA1B2C3, watched to COMPLETE,
+    then SUCCESS on the campaign (engine and sandbox on one virtual clock)."""
+    app = make_app(server, area_code="919", quantity=1)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asyncio.to_thread(
+            sandbox_control, server, "/_sandbox/config", {"order_delay": SCENE_ORDER_DELAY}
+        )
+        await drive_engine(pilot, StepId.WAIT_ORDER)
+        with virtual_time(pilot.app.ctx, server):  # type: ignore[attr-defined]
+            screen = await goto(pilot, "ready")
+            await wait_until(pilot, lambda: screen.is_valid() and screen.loaded, "the campaigns")
+            await workers_idle(pilot)
+            screen.action_next()
+            await wait_until(
+                pilot,
+                lambda: screen.steps_done() and not screen._step_running,
+                "the number on the campaign",
+            )
+            await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene("ready-assignment", app, run_before)
+
+
+def _toll_free_app(server: Any) -> WizardApp:
+    return make_app(server, toll_free_pattern=TOLL_FREE_PATTERN, quantity=1, readiness_wait=0.0)
+
+
+async def freeze_sandbox(server: Any) -> None:
+    """Stop the sandbox's clock (the reset before the next test starts it again): a submitted
+    verification stays PENDING until `advance_sandbox` moves it past its review."""
+    await asyncio.to_thread(sandbox_control, server, "/_sandbox/clock", {"mode": "manual"})
+
+
+async def advance_sandbox(server: Any, seconds: float) -> None:
+    await asyncio.to_thread(sandbox_control, server, "/_sandbox/clock", {"advance": seconds})
+
+
+async def submit_verification(pilot: Pilot[Any], screen: Any) -> None:
+    """Press Next on the verification form and wait until the page shows the answer."""
+    await wait_until(pilot, lambda: screen.is_valid(), "a complete verification request")
+    screen.action_next()
+    await wait_until(pilot, lambda: screen._step_running, "the submission to start")
+    await wait_until(
+        pilot,
+        lambda: not screen._step_running and screen.tfv_state not in ("loading", "new"),
+        "the verification's answer",
+    )
+    await workers_idle(pilot)
+
+
+def ready_tfv_form_scene(server: Any) -> Scene:
+    """Ready to send, toll-free: the verification form after Next, each wrong field saying
+    what Bandwidth would refuse."""
+    app = _toll_free_app(server)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from wizard.tui.screens.ready import widget_id
+
+        screen = await ready_page(pilot)
+        await wait_until(pilot, lambda: screen.use_cases, "Bandwidth's use cases")
+        for key, value in (
+            ("businessAddress.zip", "2760"),
+            ("businessAddress.url", "acme"),
+            ("businessContact.email", "jane@"),
+            ("businessContact.phoneNumber", "919 555 0100"),
+        ):
+            screen.query_one(f"#{widget_id(key)}", Input).value = value
+        screen.action_request_next()
+        await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene("ready-tfv-form", app, run_before)
+
+
+def ready_tfv_pending_scene(server: Any) -> Scene:
+    """Ready to send, toll-free: submitted, PENDING, with what that means and that quitting
+    now is fine."""
+    app = _toll_free_app(server)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await ready_page(pilot)
+        await wait_until(pilot, lambda: screen.use_cases, "Bandwidth's use cases")
+        await freeze_sandbox(server)
+        await submit_verification(pilot, screen)
+        await wait_until(pilot, lambda: screen.tfv_state == "pending", "PENDING")
+        await steady(pilot)
+
+    return Scene("ready-tfv-pending", app, run_before)
+
+
+def ready_tfv_verified_scene(server: Any) -> Scene:
+    """Ready to send, toll-free: the review moved on (the sandbox's clock), Check again reads
+    VERIFIED and the page records it."""
+    app = _toll_free_app(server)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await ready_page(pilot)
+        await wait_until(pilot, lambda: screen.use_cases, "Bandwidth's use cases")
+        await freeze_sandbox(server)
+        await submit_verification(pilot, screen)
+        await advance_sandbox(server, 5.0)
+        screen.action_next()
+        await wait_until(
+            pilot, lambda: screen.steps_done() and not screen._step_running, "VERIFIED"
+        )
+        await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene("ready-tfv-verified", app, run_before)
+
+
+def ready_tfv_declined_scene(server: Any) -> Scene:
+    """Ready to send, toll-free: declined (a webmail contact address, code 1101) with the
+    reason, and the form back, filled in with what was sent, to fix and resubmit."""
+    app = _toll_free_app(server)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from wizard.tui.screens.ready import widget_id
+
+        screen = await ready_page(pilot)
+        await wait_until(pilot, lambda: screen.use_cases, "Bandwidth's use cases")
+        screen.query_one(f"#{widget_id('businessContact.email')}", Input).value = WEBMAIL
+        await freeze_sandbox(server)
+        await submit_verification(pilot, screen)
+        await advance_sandbox(server, 5.0)
+        screen.action_next()  # Check again: the review has decided
+        await wait_until(pilot, lambda: screen.tfv_state == "resubmit", "the decline")
+        await workers_idle(pilot)
+        screen.query_one("#step-body").scroll_home(animate=False)
+        await steady(pilot)
+
+    return Scene("ready-tfv-declined", app, run_before)
+
+
+def send_blocked_scene(server: Any) -> Scene:
+    """Send: the number went on unchecked (the credential lacks Campaign Management), so the
+    send is refused before the POST with what to do, and "Send anyway" is offered."""
+    from dataclasses import replace
+
+    from tests.tui.scenes import LIMITED_CLIENT
+
+    app = make_app(server, area_code="919", quantity=1, skip_readiness=True)
+    conn, secrets = sandbox_conn(server)
+    app.ctx.conn = replace(conn, client_id=LIMITED_CLIENT[0])
+    app.ctx.secrets = replace(secrets, oauth_client_secret=LIMITED_CLIENT[1])
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await drive_engine(pilot, StepId.READY)
+        screen = await goto(pilot, "send")
+        screen.query_one("#to", Input).value = DELIVERED_TO
+        await wait_until(pilot, lambda: screen.is_valid(), "the message form to be valid")
+        screen.action_next()
+        await wait_until(pilot, lambda: screen.blocked, "the send to be refused")
+        await workers_idle(pilot)
+        screen.query_one("#text", TextArea).focus()
+        await steady(pilot)
+
+    return Scene("send-blocked", app, run_before)
+
+
+def order_toll_free_scene(server: Any) -> Scene:
+    """Order numbers, toll-free chosen: the pattern, the trade-off, the numbers on offer."""
+    app = make_app(server, toll_free_pattern=TOLL_FREE_PATTERN, quantity=1)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await drive_engine(pilot, StepId.ASSIGN)
+        screen = await goto(pilot, "order")
+        await wait_until(pilot, lambda: screen.available, "the numbers on offer")
+        await workers_idle(pilot)
+        await steady(pilot)
+
+    return Scene("order-toll-free", app, run_before)
+
+
 SCENES: dict[str, Callable[[Any], Scene]] = {
     "order": order_scene,
     "order-complete": order_complete_scene,
@@ -315,6 +520,14 @@ SCENES: dict[str, Callable[[Any], Scene]] = {
     "send-delivered": send_delivered_scene,
     "send-failed": send_failed_scene,
     "send-carrier-advice": carrier_advice_scene,
+    "ready-campaigns": ready_campaigns_scene,
+    "ready-assignment": ready_assignment_scene,
+    "ready-tfv-form": ready_tfv_form_scene,
+    "ready-tfv-pending": ready_tfv_pending_scene,
+    "ready-tfv-verified": ready_tfv_verified_scene,
+    "ready-tfv-declined": ready_tfv_declined_scene,
+    "send-blocked": send_blocked_scene,
+    "order-toll-free": order_toll_free_scene,
     "done": done_scene,
 }
 """Scene name -> builder taking a running sandbox (reset it before building)."""

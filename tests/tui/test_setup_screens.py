@@ -12,10 +12,7 @@ import asyncio
 import io
 from typing import Any
 
-import keyring
-import keyring.backend
 import pytest
-from keyring.backends import fail
 from rich.console import Console
 from textual.widgets import Button, Input, OptionList, Static, Switch
 
@@ -430,7 +427,7 @@ def account_app(server: Any) -> WizardApp:
 
 
 async def test_verify_saves_to_keyring_and_says_where(sandbox: Any, real_keyring: Any) -> None:
-    from tests.storage.conftest import stored_entries
+    from tests.keyrings import stored_entries
     from wizard.storage.settings import read_settings_file, settings_path
 
     app = account_app(sandbox)
@@ -466,7 +463,7 @@ async def test_first_run_typed_by_keys_uses_bw_api_url(
     request included."""
     import argparse
 
-    from tests.storage.conftest import stored_entries
+    from tests.keyrings import stored_entries
     from wizard.tui.launch import build_session
 
     identity = sandbox.config.identity
@@ -494,25 +491,20 @@ async def test_first_run_typed_by_keys_uses_bw_api_url(
     }
 
 
-async def test_no_keyring_keeps_secrets_in_memory(sandbox: Any) -> None:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        app = account_app(sandbox)
-        async with app.run_test(size=TERMINAL_SIZE) as pilot:
-            await started(pilot)
-            screen = await goto(pilot, "credentials")
-            assert "No usable keyring" in str(screen.query_one("#keyring-note", Static).content)
-            screen.query_one("#client-secret", Input).value = sandbox.config.identity.client_secret
-            await press_next_and_wait(pilot, StepId.VERIFY)
-            await wait_until(pilot, lambda: screen.saved_lines, "the saved lines")
-            assert any("stays in memory" in line for line in screen.saved_lines)
-            assert any("BW_CLIENT_SECRET" in line for line in screen.saved_lines)
-            # The session goes on with the secret in memory.
-            assert app.ctx.engine is not None
-            await app.ctx.engine.run_step(StepId.SUBACCOUNT, app.ctx.inputs)
-    finally:
-        keyring.set_keyring(previous)
+async def test_no_keyring_keeps_secrets_in_memory(sandbox: Any, no_keyring: None) -> None:
+    app = account_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        screen = await goto(pilot, "credentials")
+        assert "No usable keyring" in str(screen.query_one("#keyring-note", Static).content)
+        screen.query_one("#client-secret", Input).value = sandbox.config.identity.client_secret
+        await press_next_and_wait(pilot, StepId.VERIFY)
+        await wait_until(pilot, lambda: screen.saved_lines, "the saved lines")
+        assert any("stays in memory" in line for line in screen.saved_lines)
+        assert any("BW_CLIENT_SECRET" in line for line in screen.saved_lines)
+        # The session goes on with the secret in memory.
+        assert app.ctx.engine is not None
+        await app.ctx.engine.run_step(StepId.SUBACCOUNT, app.ctx.inputs)
 
 
 def test_preview_renders_the_client_body_with_passwords_masked() -> None:

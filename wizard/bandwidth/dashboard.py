@@ -16,15 +16,14 @@ Today's base URL is ``https://api.bandwidth.com/api/v2`` (the guide's
 
 from __future__ import annotations
 
-import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from . import xml
+from .client import ApiClient, path_segment
 from .errors import BandwidthError
 from .models import (
     Account,
@@ -41,7 +40,6 @@ from .models import (
     TnOptionOrder,
     national,
 )
-from .transport import ConnectionPool, HttpCore, OnRequest, RetryPolicy, Sleep
 
 if TYPE_CHECKING:  # httpx loads with the first request (wizard.bandwidth.transport)
     import httpx
@@ -66,9 +64,7 @@ ORDER_PAGE_LIMIT = 50
 DISCONNECT_PAGE_SIZE = 1000
 
 
-def _seg(value: str) -> str:
-    """One path segment, quoted so an id can never change the path."""
-    return quote(str(value), safe="")
+_seg = path_segment
 
 
 #: (path pattern after ``accounts/{a}/``, role); the first match wins.
@@ -110,71 +106,16 @@ def id_from_location(location: str | None) -> str | None:
     return last or None
 
 
-class DashboardClient:
+class DashboardClient(ApiClient):
     """Async client for ``{base_url}/accounts/{account_id}/...`` on one reused connection pool.
 
     Use as ``async with DashboardClient(...) as dash:`` or call :meth:`aclose`.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        account_id: str,
-        auth: httpx.Auth | None,
-        *,
-        timeout: httpx.Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        on_request: OnRequest | None = None,
-        sleep: Sleep | None = None,
-        clock: Callable[[], float] | None = None,
-        rng: random.Random | None = None,
-        pool: ConnectionPool | None = None,
-    ) -> None:
-        self.account_id = str(account_id)
-        self._core = HttpCore(
-            base_url,
-            auth,
-            api="dashboard",
-            accept="application/xml",
-            timeout=timeout,
-            retry=retry,
-            transport=transport,
-            on_request=on_request,
-            sleep=sleep,
-            clock=clock,
-            rng=rng,
-            pool=pool,
-        )
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
-
-    async def __aenter__(self) -> DashboardClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._core.aclose()
-
-    def __repr__(self) -> str:
-        return f"DashboardClient(base_url={self.base_url!r}, account_id={self.account_id!r})"
+    API = "dashboard"
+    ACCEPT = "application/xml"
 
     # -- plumbing --------------------------------------------------------------------------
-
-    def _path(self, *parts: str) -> str:
-        return "/".join(["accounts", _seg(self.account_id), *parts])
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Every request, with the role its path needs named for a 403."""

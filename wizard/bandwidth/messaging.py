@@ -15,18 +15,15 @@ the second try cannot send it twice. Any other unknown outcome (timeout, dropped
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
+from .client import ApiClient, path_segment
 from .errors import BandwidthError
 from .hosts import messaging_generation
 from .models import SentMessage
-from .transport import ConnectionPool, HttpCore, OnRequest, RetryPolicy, Sleep
 
 if TYPE_CHECKING:  # httpx loads with the first request (wizard.bandwidth.transport)
     import httpx
@@ -68,76 +65,39 @@ class MessagePage:
     next_page_token: str | None
 
 
-class MessagingClient:
+class MessagingClient(ApiClient):
     """Async client for ``{base_url}/users/{user_id}/messages`` on one reused connection pool.
 
     Sending is a POST, so it is never repeated once it may have reached the server; only a
     connection that could not be opened at all is tried again.
     """
 
+    API = "messaging"
+    ACCEPT = "application/json"
+
     def __init__(
-        self,
-        base_url: str,
-        user_id: str,
-        auth: httpx.Auth | None,
-        *,
-        timeout: httpx.Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        on_request: OnRequest | None = None,
-        sleep: Sleep | None = None,
-        clock: Callable[[], float] | None = None,
-        rng: random.Random | None = None,
-        pool: ConnectionPool | None = None,
+        self, base_url: str, user_id: str, auth: httpx.Auth | None, **options: Any
     ) -> None:
-        self.user_id = str(user_id)
-        self.generation = messaging_generation(base_url)
+        generation = messaging_generation(base_url)
+        super().__init__(base_url, user_id, auth, generation=generation, **options)
+        self.generation = generation
         """``"guide"`` (catapult-style, token:secret) or ``"current"``; words 401 hints."""
-        self._core = HttpCore(
-            base_url,
-            auth,
-            api="messaging",
-            accept="application/json",
-            timeout=timeout,
-            retry=retry,
-            transport=transport,
-            on_request=on_request,
-            sleep=sleep,
-            clock=clock,
-            rng=rng,
-            generation=self.generation,
-            pool=pool,
-        )
 
     @property
-    def base_url(self) -> str:
-        return self._core.base_url
+    def user_id(self) -> str:
+        """The ``{id}`` of ``/users/{id}/messages``: the account id today, the guide's userId."""
+        return self.account_id
 
     @property
     def messages_url(self) -> str:
         """Where messages are POSTed."""
         return self._core.url(self._path())
 
-    async def __aenter__(self) -> MessagingClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._core.aclose()
-
     def __repr__(self) -> str:
         return f"MessagingClient(base_url={self.base_url!r}, user_id={self.user_id!r})"
 
-    def _path(self) -> str:
-        return f"users/{quote(self.user_id, safe='')}/messages"
+    def _path(self, *parts: str) -> str:
+        return "/".join(["users", path_segment(self.user_id), "messages", *parts])
 
     async def send_message(
         self,

@@ -13,11 +13,8 @@ Bandwidth accepts a duplicate today and will refuse it with 409 from January 202
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable, Mapping
-from types import TracebackType
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from .campaigns import (
     Campaign,
@@ -26,9 +23,9 @@ from .campaigns import (
     decode_registration,
     decode_registrations,
 )
+from .client import ApiClient, path_segment
 from .errors import BandwidthError
 from .models import us_e164
-from .transport import ConnectionPool, HttpCore, OnRequest, RetryPolicy, Sleep
 from .verification import TollFreeStatus, TollFreeSubmission, decode_status
 
 if TYPE_CHECKING:  # httpx loads with the first request (wizard.bandwidth.transport)
@@ -46,75 +43,20 @@ CAMPAIGN_PAGE_SIZE = 250
 CAMPAIGN_PAGE_LIMIT = 40
 
 
-def _seg(value: str) -> str:
-    return quote(str(value), safe="")
+_seg = path_segment
 
 
-class PlatformClient:
+class PlatformClient(ApiClient):
     """Async client for ``{base_url}/accounts/{account_id}/...`` JSON endpoints (10DLC, TFV).
 
     Use as ``async with PlatformClient(...) as platform:`` or call :meth:`aclose`; pass the
     Dashboard client's ``pool`` to share its connection (same host).
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        account_id: str,
-        auth: httpx.Auth | None,
-        *,
-        timeout: httpx.Timeout | float | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        on_request: OnRequest | None = None,
-        sleep: Sleep | None = None,
-        clock: Callable[[], float] | None = None,
-        rng: random.Random | None = None,
-        pool: ConnectionPool | None = None,
-    ) -> None:
-        self.account_id = str(account_id)
-        self._core = HttpCore(
-            base_url,
-            auth,
-            api="platform",
-            accept="application/json",
-            timeout=timeout,
-            retry=retry,
-            transport=transport,
-            on_request=on_request,
-            sleep=sleep,
-            clock=clock,
-            rng=rng,
-            pool=pool,
-        )
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
-
-    async def __aenter__(self) -> PlatformClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._core.aclose()
-
-    def __repr__(self) -> str:
-        return f"PlatformClient(base_url={self.base_url!r}, account_id={self.account_id!r})"
+    API = "platform"
+    ACCEPT = "application/json"
 
     # -- plumbing --------------------------------------------------------------------------
-
-    def _path(self, *parts: str) -> str:
-        return "/".join(["accounts", _seg(self.account_id), *parts])
 
     async def _get_json(
         self, path: str, *, role: str, params: Mapping[str, Any] | None = None

@@ -271,8 +271,6 @@ class HttpCore:
         self._retired_basic = (
             isinstance(auth, BasicAuth) and not auth.allow_remote and not is_local_url(base_url)
         )
-        self.sleeps: list[float] = []
-        """Every backoff wait taken, in order (diagnostics and tests)."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -409,7 +407,6 @@ class HttpCore:
             if waited + delay > policy.max_total_wait:
                 raise self._scrub_error(failure, content)
             waited += delay
-            self.sleeps.append(delay)
             await self._sleep(delay)
 
     def _delay(self, attempt: int, server_wait: float | None) -> float:

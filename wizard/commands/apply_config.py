@@ -30,9 +30,16 @@ Which tables are present matters: each table asks for the steps it holds the inp
     short_code = true
 
     [order]
-    area_code = "919"
+    area_code = "919"          # or: pattern = "8**" (toll-free numbers)
     quantity = 1
     timeout = 600
+
+    [compliance]
+    campaign_id = "CA1B2C3"    # a local number's REGISTERED 10DLC campaign
+
+    [compliance.toll_free_verification]   # a toll-free number's verification request
+    business_entity_type = "SOLE_PROPRIETOR"
+    ...                        # see README, "Headless apply"
 
     [message]
     to = ["+19195550100"]
@@ -51,6 +58,7 @@ from wizard.core.errors import Kind, WizardError
 from wizard.core.phone import normalize_e164
 from wizard.core.safe import looks_like_secret_key
 from wizard.engine import validation as rules
+from wizard.engine import verification_rules
 from wizard.engine.inputs import SetupInputs
 
 FIX_THE_FILE = "Fix the config file and run the same command again."
@@ -61,7 +69,8 @@ class Key:
     """One key of a table: its TOML type, the SetupInputs attribute it fills, and its rule."""
 
     kind: str
-    """"text", "whole number", "number", "true or false" or "list of texts"."""
+    """One of "text", "whole number", "number", "true or false", "list of texts", or "table" (a
+    sub-table with its own rules: the toll-free verification request)."""
     attribute: str
     """The SetupInputs attribute, or "address:<Dashboard name>" for a new sub-account's address."""
     rule: Callable[[Any], str | None] | None = None
@@ -109,12 +118,15 @@ TABLES: dict[str, dict[str, Key]] = {
     },
     "order": {
         "area_code": Key("text", "area_code", rules.area_code_problem, trim=True),
+        "pattern": Key("text", "toll_free_pattern", rules.toll_free_pattern_problem, trim=True),
         "quantity": Key("whole number", "quantity", rules.quantity_problem),
         "timeout": Key("number", "order_timeout", rules.order_timeout_problem),
     },
     "compliance": {
         "campaign_id": Key("text", "campaign_id", rules.campaign_id_problem, trim=True),
         "wait": Key("number", "readiness_wait", rules.order_timeout_problem),
+        "resubmit": Key("true or false", "resubmit_verification"),
+        "toll_free_verification": Key("table", "toll_free_verification"),
     },
     "message": {
         "from": Key("text", "message_from", rules.phone_problem),
@@ -128,7 +140,6 @@ TABLES: dict[str, dict[str, Key]] = {
 """table -> key -> what it holds. A table's presence asks for its steps."""
 
 REQUIRED: dict[str, tuple[str, str]] = {
-    "order": ("area_code", 'the area code to order numbers in, for example "919"'),
     "message": ("to", 'the numbers to send to, for example ["+19195550100"]'),
 }
 """Keys a table cannot do without: what is ordered, where a message goes."""
@@ -226,6 +237,9 @@ def _apply_table(
             known = ", ".join(spec)
             raise ConfigError(f"{source}: unknown key {table}.{key}; known keys: {known}.")
         item = spec[key]
+        if item.kind == "table":
+            setattr(inputs, item.attribute, _sub_table(table, key, value, source))
+            continue
         value = _typed(table, key, item.kind, value, source)
         problem = item.rule(value) if item.rule else None
         if problem:
@@ -239,6 +253,18 @@ def _apply_table(
         else:
             setattr(inputs, item.attribute, value)
     return set(values)
+
+
+def _sub_table(table: str, key: str, value: Any, source: str) -> dict[str, str]:
+    """``[compliance.toll_free_verification]``: every field checked by the rules the Ready
+    screen's form uses (`wizard.engine.verification_rules`)."""
+    where = f"{table}.{key}"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {where} must be a table: [{where}] on its own line.")
+    values, problems = verification_rules.form_from_config(value, where)
+    if problems:
+        raise ConfigError(f"{source}: {problems[0]}")
+    return values
 
 
 def _typed(table: str, key: str, kind: str, value: Any, source: str) -> Any:
@@ -263,6 +289,8 @@ def _check_tables(inputs: SetupInputs, tables: Mapping[str, set[str]], source: s
     for table, (key, what) in REQUIRED.items():
         if table in tables and key not in tables[table]:
             raise ConfigError(f"{source}: {table}.{key} is missing: {what}.")
+    if "order" in tables:
+        _check_order(tables["order"], source)
     if "subaccount" in tables:
         _check_subaccount(inputs, tables["subaccount"], source)
     if "message" not in tables:
@@ -280,6 +308,20 @@ def _check_tables(inputs: SetupInputs, tables: Mapping[str, set[str]], source: s
         raise ConfigError(f"{source}: message.text: {problem}")
     if inputs.message_from:
         inputs.message_from = normalize_e164(inputs.message_from)
+
+
+def _check_order(keys: set[str], source: str) -> None:
+    """An order is either local numbers in an area code or toll-free numbers by pattern."""
+    if "area_code" in keys and "pattern" in keys:
+        raise ConfigError(
+            f"{source}: [order] has both area_code and pattern: give area_code for local "
+            'numbers (for example "919"), or pattern for toll-free ones (for example "8**").'
+        )
+    if "area_code" not in keys and "pattern" not in keys:
+        raise ConfigError(
+            f"{source}: order.area_code is missing: the area code to order local numbers in, "
+            'for example "919" (or order.pattern, for example "8**", for toll-free numbers).'
+        )
 
 
 ADDRESS_KEYS = ("house_number", "street_name", "city", "state", "zip")

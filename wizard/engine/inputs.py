@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass
@@ -37,14 +36,18 @@ class SetupInputs:
     toll_free: bool = True
     short_code: bool = True
     area_code: str = "919"
+    toll_free_pattern: str | None = None
+    """Order toll-free numbers matching this wildcard pattern (``8**``, ``87*``) instead of
+    local numbers in `area_code`."""
     quantity: int = 1
     order_timeout: float = 600.0
     """Seconds to watch an order before giving up (the order keeps going on Bandwidth's side)."""
     campaign_id: str | None = None
     """The REGISTERED 10DLC campaign a local number is assigned to (Ready to send)."""
-    toll_free_verification: Any = None
-    """The toll-free verification request (a wizard.bandwidth TollFreeSubmission) to submit
-    for an unverified toll-free number."""
+    toll_free_verification: Mapping[str, str] | None = None
+    """The toll-free verification request to submit for an unverified toll-free number, as the
+    form holds it: Bandwidth's field names (``businessContact.email``) -> the text given
+    (`wizard.engine.verification_rules`); the engine adds the order's numbers."""
     resubmit_verification: bool = False
     """Send the request again for a declined verification that allows it."""
     readiness_wait: float = 30.0

@@ -215,6 +215,23 @@ def area_code_problem(value: str) -> str | None:
     return None
 
 
+TOLL_FREE_PATTERN = re.compile(r"8[0-9*]{2}")
+"""A toll-free wildcard (numbers.yml: "8**, 80*, 87*"): 8, then digits or * for any digit."""
+
+
+def toll_free_pattern_problem(value: str) -> str | None:
+    """A toll-free wildcard pattern: three characters, 8 then digits or '*' (8**, 87*)."""
+    text = value.strip()
+    if not text:
+        return "Enter a toll-free pattern, for example 8** (any toll-free number)."
+    if not TOLL_FREE_PATTERN.fullmatch(text):
+        return (
+            "A toll-free pattern is 8 and two more digits or *, for example 8** (any) or 87* "
+            "(877 numbers)."
+        )
+    return None
+
+
 def quantity_problem(value: str | int) -> str | None:
     """How many numbers to order: 1 to MAX_QUANTITY (a whole number, as typed or as TOML)."""
     if isinstance(value, str):

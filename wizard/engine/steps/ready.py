@@ -30,6 +30,11 @@ from wizard.engine.events import OrderPolled, OrderStatusChanged
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.plan import Plan, PlannedRequest
 from wizard.engine.step import Step, StepContext, StepId
+from wizard.engine.verification_rules import (
+    VerificationInvalid,
+    form_problems,
+    submission_from_form,
+)
 
 if TYPE_CHECKING:
     from wizard.bandwidth.models import TnOptionOrder
@@ -53,6 +58,8 @@ REGISTRATION_TAKES_DAYS = (
     "Bandwidth: do it in the Bandwidth App (Registration Center). Your progress is saved: run "
     "the wizard again once the campaign reads REGISTERED, and it continues here."
 )
+MAX_TFV_NUMBERS = 10
+"""Numbers one verification request may name (``phoneNumbers``: 1 to 10)."""
 VERIFICATION_TAKES_DAYS = (
     "Toll-free verification is reviewed by people and usually takes a few business days. Your "
     "progress is saved: run the wizard again later and it continues here with the answer."
@@ -112,7 +119,14 @@ class Ready(Step):
         if data.get("kind") == NumberKind.TOLL_FREE:
             return f"{number}: toll-free verification {status}"
         verb = "assigned to" if data.get("assigned") else "already on"
-        return f"{number}: {verb} campaign {data.get('campaign_id')} ({status})"
+        text = f"{number}: {verb} campaign {data.get('campaign_id')} ({status})"
+        others = [n for n in data.get("ready_numbers") or [] if e164(n) != e164(data["number"])]
+        if others:
+            text += f", with {len(others)} more number" + ("s" if len(others) > 1 else "")
+        failed = data.get("not_assigned") or []
+        if failed:
+            text += f"; {len(failed)} could not be assigned"
+        return text
 
     def planned_requests(self, plan: Plan) -> list[PlannedRequest]:
         numbers = list(plan.recorded(StepId.WAIT_ORDER).get("numbers") or [])
@@ -166,6 +180,14 @@ def sending_number(engine: StepContext, inputs: SetupInputs) -> str:
     return e164(number)
 
 
+def ordered_numbers(engine: StepContext, number: str, kind: NumberKind) -> list[str]:
+    """The sending number, then the order's other numbers of the same kind: each one is
+    offered as a From on the send page, so each one is made ready with it."""
+    ordered = [e164(n) for n in engine.data(StepId.WAIT_ORDER).get("numbers") or []]
+    same = [n for n in ordered if n != number and number_kind(n) is kind]
+    return [number, *dict.fromkeys(same)]
+
+
 # -- local numbers: 10DLC ---------------------------------------------------------------------
 
 
@@ -193,25 +215,65 @@ async def _local(engine: StepContext, inputs: SetupInputs, number: str) -> dict[
             )
         status = await _on_campaign(engine, number, campaign_id)
         if status == "SUCCESS":
-            return {"status": "SUCCESS", "campaign_id": campaign_id, "assigned": False}
+            return {
+                "status": "SUCCESS",
+                "campaign_id": campaign_id,
+                "assigned": False,
+                "ready_numbers": [number],
+            }
+        assignment: dict[str, Any] = {k: pending[k] for k in ASSIGNMENT_KEYS if k in pending}
         if status != "PROCESSING":
-            await _assign(engine, inputs, number, campaign_id, pending)
+            order = await _assign(engine, inputs, number, campaign_id, pending)
+            assignment = _assignment(order, number)
         status = await _wait_for_success(engine, inputs, number, campaign_id)
+        if status != "SUCCESS":
+            where = {"number": number, "campaign_id": campaign_id, "status": status}
+            engine.save(StepId.READY, {**pending, **assignment, **where})
+            raise WizardError(
+                f"{display(number)} is on campaign {campaign_id} but still {status}: the "
+                "carriers have not finished provisioning it.",
+                "This usually takes minutes, sometimes hours. Run the wizard again later: it "
+                "continues here.",
+                kind=Kind.NOT_READY,
+            )
+        ready = [number]
+        for other in assignment.get("assigned_numbers") or []:
+            if e164(other) != number and await _on_campaign(engine, other, campaign_id) == (
+                "SUCCESS"
+            ):
+                ready.append(e164(other))
     except WizardError as error:
         if error.kind is Kind.FORBIDDEN:
-            return _cannot_check(inputs, error, CAMPAIGN_ROLE_HINT, "Campaign Management")
+            return _cannot_check(inputs, error, "Campaign Management")
         raise
-    if status != "SUCCESS":
-        where = {"number": number, "campaign_id": campaign_id, "status": status}
-        engine.save(StepId.READY, {**pending, **where})
-        raise WizardError(
-            f"{display(number)} is on campaign {campaign_id} but still {status}: the carriers "
-            "have not finished provisioning it.",
-            "This usually takes minutes, sometimes hours. Run the wizard again later: it "
-            "continues here.",
-            kind=Kind.NOT_READY,
+    return {
+        "status": "SUCCESS",
+        "campaign_id": campaign_id,
+        "assigned": True,
+        "ready_numbers": ready,
+        **assignment,
+    }
+
+
+ASSIGNMENT_KEYS = ("tn_option_order_id", "tn_option_status", "assigned_numbers", "not_assigned")
+"""What `_assignment` records about the TN option order."""
+
+
+def _assignment(order: TnOptionOrder, number: str) -> dict[str, Any]:
+    """What a finished TN option order did, to record: the numbers now on the campaign and
+    the ones that failed, each with Bandwidth's reason."""
+    failed = []
+    for other in order.failed_numbers:
+        reasons = "; ".join(
+            f"{error.description} (code {error.code})" for error in order.errors_for(other)
         )
-    return {"status": "SUCCESS", "campaign_id": campaign_id, "assigned": True}
+        failed.append([e164(other), reasons])
+    return {
+        "tn_option_order_id": order.id,
+        "tn_option_status": order.status,
+        "assigned_numbers": [e164(n) for n in order.completed_numbers],
+        "not_assigned": failed,
+    }
 
 
 async def _on_campaign(engine: StepContext, number: str, campaign_id: str) -> str | None:
@@ -230,8 +292,9 @@ async def _assign(
     campaign_id: str,
     pending: Mapping[str, Any],
 ) -> TnOptionOrder:
-    """Put the number on the campaign with a TN option order, found again after a crash by its
-    customer order id instead of sent twice, and watched until it is final."""
+    """Put the number (and the order's other local numbers) on the campaign with one TN option
+    order, found again after a crash by its customer order id instead of sent twice, and
+    watched until it is final."""
     reference = pending.get("tn_option_customer_order_id")
     order = None
     if reference:
@@ -249,7 +312,9 @@ async def _assign(
             },
         )
         order = await engine.dashboard.create_tn_option_order(
-            [number], campaign_id, customer_order_id=reference
+            ordered_numbers(engine, number, NumberKind.LOCAL),
+            campaign_id,
+            customer_order_id=reference,
         )
     order = await _watch_tn_option_order(engine, order.id, timeout=inputs.order_timeout)
     if e164(number) in {e164(n) for n in order.completed_numbers}:
@@ -330,28 +395,28 @@ async def _toll_free(engine: StepContext, inputs: SetupInputs, number: str) -> d
         if status is not None and status.is_verified:
             return {"status": "VERIFIED", "submitted": False}
         if status is None or not (status.is_pending or status.is_declined):
-            _submittable(inputs, number)
-            await engine.platform.submit_toll_free_verification(inputs.toll_free_verification)
+            request = await _request(engine, inputs, number)
+            await engine.platform.submit_toll_free_verification(request)
+            _pending(engine, number)
             status = await _verification_after(engine, inputs, number)
         elif status.is_declined and inputs.resubmit_verification:
             if not status.can_resubmit:
-                raise _declined(number, status, final=True)
-            _submittable(inputs, number)
-            await engine.platform.resubmit_toll_free_verification(
-                number, inputs.toll_free_verification
-            )
+                raise declined_error(number, status, final=True)
+            request = await _request(engine, inputs, number)
+            await engine.platform.resubmit_toll_free_verification(number, request)
+            _pending(engine, number)
             status = await _verification_after(engine, inputs, number)
         elif status.is_pending:
             status = await _verification_after(engine, inputs, number)
     except WizardError as error:
         if error.kind is Kind.FORBIDDEN:
-            return _cannot_check(inputs, error, TFV_ROLE_HINT, "TFV")
+            return _cannot_check(inputs, error, "TFV")
         raise
     if status is not None and status.is_verified:
         return {"status": "VERIFIED", "submitted": True}
     if status is not None and status.is_declined:
-        raise _declined(number, status, final=not status.can_resubmit)
-    engine.save(StepId.READY, {"number": number, "kind": "toll-free", "status": "PENDING"})
+        raise declined_error(number, status, final=not status.can_resubmit)
+    _pending(engine, number)
     raise WizardError(
         f"The toll-free verification of {display(number)} is PENDING.",
         VERIFICATION_TAKES_DAYS,
@@ -359,23 +424,31 @@ async def _toll_free(engine: StepContext, inputs: SetupInputs, number: str) -> d
     )
 
 
-def _submittable(inputs: SetupInputs, number: str) -> None:
-    request = inputs.toll_free_verification
-    if request is None:
+def _pending(engine: StepContext, number: str) -> None:
+    """Saved as soon as Bandwidth has the request: a later run reads the answer, never
+    submits again."""
+    engine.save(StepId.READY, {"number": number, "kind": "toll-free", "status": "PENDING"})
+
+
+async def _request(engine: StepContext, inputs: SetupInputs, number: str) -> Any:
+    """The verification request for the number (and the order's other toll-free numbers, up
+    to Bandwidth's 10), checked field by field against Bandwidth's limits and its use-case
+    list before anything is sent."""
+    assert engine.platform is not None
+    values = inputs.toll_free_verification
+    if not values:
         raise WizardError(
             f"{display(number)} is a toll-free number that is not verified yet.",
             "Fill in the toll-free verification request (business, contact, use case, sample "
             "message, opt-in) and submit it.",
             kind=Kind.VALIDATION,
         )
-    problems = request.problems()
+    use_cases = await engine.platform.list_toll_free_use_cases()
+    problems = form_problems(values, use_cases)
     if problems:
-        fields = "; ".join(f"{p.field}: {p.description}" for p in problems)
-        raise WizardError(
-            f"The toll-free verification request is not complete: {fields}.",
-            "Fix those fields and submit again; nothing was sent.",
-            kind=Kind.VALIDATION,
-        )
+        raise VerificationInvalid(problems)
+    numbers = ordered_numbers(engine, number, NumberKind.TOLL_FREE)[:MAX_TFV_NUMBERS]
+    return submission_from_form(values, tuple(numbers))
 
 
 async def _verification_after(engine: StepContext, inputs: SetupInputs, number: str) -> Any:
@@ -392,14 +465,23 @@ async def _verification_after(engine: StepContext, inputs: SetupInputs, number: 
         await engine.sleep(next(intervals))
 
 
-def _declined(number: str, status: Any, *, final: bool) -> WizardError:
+def declined_error(number: str, status: Any, *, final: bool | None = None) -> WizardError:
+    """A declined verification as a sentence and what to do next (`final`: no resubmission;
+    by default as Bandwidth's ``resubmitAllowed`` says)."""
     from wizard.bandwidth.hints import toll_free_decline_hint
 
+    if final is None:
+        final = not status.can_resubmit
     reason = status.decline_reason or "no reason given"
     code = f" (code {status.denial_status_code})" if status.denial_status_code else ""
     hint = toll_free_decline_hint(
         status.denial_status_code, status.decline_reason, resubmit_allowed=not final
     )
+    if not final:
+        hint += (
+            " The form comes back filled in with what was sent: fix it and choose “Resubmit” "
+            "(apply: [compliance] resubmit = true)."
+        )
     return WizardError(
         f"The toll-free verification of {display(number)} was declined: {reason}{code}.",
         hint,
@@ -407,15 +489,21 @@ def _declined(number: str, status: Any, *, final: bool) -> WizardError:
     )
 
 
-def _cannot_check(inputs: SetupInputs, error: WizardError, hint: str, role: str) -> dict[str, Any]:
+def _cannot_check(inputs: SetupInputs, error: WizardError, role: str) -> dict[str, Any]:
     """A 403: the credential cannot look. Never "not registered"; go on only when asked."""
     if inputs.skip_readiness:
         return {"status": SKIPPED, "reason": f"the credential lacks the {role} role"}
-    raise WizardError(
+    raise cannot_check_error(role) from error
+
+
+def cannot_check_error(role: str) -> WizardError:
+    """What a 403 on the 10DLC or toll-free APIs means: the check could not be made."""
+    hint = TFV_ROLE_HINT if role == "TFV" else CAMPAIGN_ROLE_HINT
+    return WizardError(
         f"Cannot check whether the number can send: this API Credential lacks the {role} role.",
         hint + " Or go on knowingly: the first message may then fail.",
         kind=Kind.FORBIDDEN,
-    ) from error
+    )
 
 
 STEP = Ready()

@@ -145,7 +145,18 @@ class Send(Step):
                 f"message {data.get('adopted')} found: an earlier attempt had been accepted,"
                 " so nothing was sent again"
             )
-        return f"message {data.get('last_message_id')} accepted (202)"
+        last = next(
+            (
+                m
+                for m in reversed(list(data.get("messages") or []))
+                if isinstance(m, Mapping) and m.get("id") == data.get("last_message_id")
+            ),
+            {},
+        )
+        anyway = (
+            " (sent anyway: a check before the send had failed)" if last.get("sent_anyway") else ""
+        )
+        return f"message {data.get('last_message_id')} accepted (202){anyway}"
 
     def planned_requests(self, plan: Plan) -> list[PlannedRequest]:
         inputs = plan.inputs
@@ -217,9 +228,20 @@ async def preflight(engine: StepContext, sender: str) -> list[tuple[str, str]]:
             )
         )
     ready = engine.recorded(StepId.READY) or {}
-    if ready.get("status") not in ("SUCCESS", "VERIFIED") or e164(
-        str(ready.get("number") or "")
-    ) != e164(sender):
+    listed = [ready.get("number"), *(ready.get("ready_numbers") or [])]
+    ready_numbers = {e164(str(n)) for n in listed if n}
+    if ready.get("status") == "SKIPPED" and e164(str(ready.get("number") or "")) == e164(sender):
+        problems.append(
+            (
+                f"Whether {display(sender)} can send was not checked ({ready.get('reason')}): "
+                "carriers block texts from a number that is not on a registered 10DLC campaign "
+                "(local) or verified (toll-free).",
+                "Check the number in the Bandwidth App (Registration Center, or Toll-Free "
+                "Verification), or finish the “Ready to send” step with a credential that has "
+                "the role.",
+            )
+        )
+    elif ready.get("status") not in ("SUCCESS", "VERIFIED") or e164(sender) not in ready_numbers:
         problems.append(
             (
                 f"{display(sender)} is not ready to send: carriers block texts from a number that "

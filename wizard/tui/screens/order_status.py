@@ -82,6 +82,7 @@ class OrderStatusScreen(StepScreen):
             tuple(data.get("failed_numbers") or ()),
             area_code=order.get("area_code"),
             quantity=order.get("quantity"),
+            pattern=order.get("toll_free_pattern"),
         )
 
     def watch(self) -> None:
@@ -94,6 +95,7 @@ class OrderStatusScreen(StepScreen):
             status=str(order.get("status") or "RECEIVED"),
             area_code=order.get("area_code"),
             quantity=order.get("quantity"),
+            pattern=order.get("toll_free_pattern"),
         )
         self.run_steps(StepId.WAIT_ORDER)
 

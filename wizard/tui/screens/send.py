@@ -108,6 +108,9 @@ class SendScreen(StepScreen):
         """From-numbers whose carrier advice the user has confirmed in this session."""
         self._listener: Any = None
         self._sending = False
+        self.blocked = False
+        """The last send was refused by the checks before it (Kind.NOT_READY): "Send anyway"
+        is offered, for that one message, until the next send."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -124,12 +127,6 @@ class SendScreen(StepScreen):
             priority=inputs.priority or "default",
             id="composer",
         )
-
-    def compose_buttons(self) -> ComposeResult:
-        """Finish: once a message went, the wizard's last screen (export, status)."""
-        finish = Button("Finish", id="finish", compact=True)
-        finish.display = False
-        yield finish
 
     @on(Button.Pressed, "#finish")
     def _finish(self, event: Button.Pressed) -> None:
@@ -218,6 +215,9 @@ class SendScreen(StepScreen):
         self.query_one("#form").disabled = False  # keep typing the next one while this sends
         next_button = self.query_one("#next", Button)
         next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
+        anyway = self.query_one("#send-anyway", Button)
+        anyway.display = self.blocked
+        anyway.disabled = self._step_running
         self.query_one("#finish", Button).display = self.ctx.is_done(StepId.SEND)
         fit_buttons(self)
 
@@ -234,6 +234,14 @@ class SendScreen(StepScreen):
 
     def done_lines(self) -> list[str]:
         return []
+
+    def compose_buttons(self) -> ComposeResult:
+        # Never the default and never on Enter or Ctrl+N: those reach `action_next`.
+        yield Button("Send anyway", id="send-anyway", variant="error", compact=True)
+        # Finish: once a message went, the wizard's last screen (export, status).
+        finish = Button("Finish", id="finish", compact=True)
+        finish.display = False
+        yield finish
 
     def found(self) -> dict[str, Any]:
         conn = self.ctx.conn
@@ -271,13 +279,23 @@ class SendScreen(StepScreen):
         else:
             self.set_status("Not sent.")
 
-    def send(self) -> None:
-        """Send what `ctx.inputs` holds now, in a worker; the form stays editable."""
+    def send(self, *, anyway: bool = False) -> None:
+        """Send what `ctx.inputs` holds now, in a worker; the form stays editable. `anyway`
+        overrides the checks before the send for this one message (recorded with it)."""
         self.clear_error()
         self.composer.clear_field_errors()
         self._retry = self.send
+        self.blocked = False
         self._set_running(True)
-        self._send_worker(replace(self.ctx.inputs))
+        self._send_worker(replace(self.ctx.inputs, send_anyway=anyway))
+
+    @on(Button.Pressed, "#send-anyway")
+    def _send_anyway(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self._step_running or not self.blocked or not self.is_valid():
+            return
+        self.apply_inputs()
+        self.send(anyway=True)
 
     @work(exclusive=True, group="step")
     async def _send_worker(self, inputs: Any) -> None:
@@ -304,6 +322,10 @@ class SendScreen(StepScreen):
     def step_failed(self, event: StepFailed) -> None:
         if event.field_errors:
             self.composer.show_field_errors(event.field_errors)
+        if event.step is StepId.SEND and event.kind == "not_ready":
+            self.blocked = True
+            self.set_status("Not sent: fix what the panel names, or choose “Send anyway”.")
+            self.refresh_state()
 
     def step_done(self, event: StepDone) -> None:
         if event.step is not StepId.SEND:
@@ -320,7 +342,13 @@ class SendScreen(StepScreen):
             str(sent.get("from") or self.ctx.inputs.message_from or ""),
             self.ctx.inputs.message_text,
         )
-        self.set_status("✓ Accepted (202); the outcome comes as callbacks.")
+        if sent.get("sent_anyway"):
+            self.set_status(
+                "⚠ Sent anyway, as you chose (recorded with the message): "
+                + " ".join(sent["sent_anyway"])
+            )
+        else:
+            self.set_status("✓ Accepted (202); the outcome comes as callbacks.")
         self.wizard.post_message(ProgressChanged())
 
     # -- form events -------------------------------------------------------------------------

@@ -84,6 +84,11 @@ class Stage:
 class OrderTimeline(Vertical):
     """Status timeline, progress bar, next-poll line, numbers and the outcome's explanation."""
 
+    MEANING: dict[str, str] = STATUS_MEANING
+    """The clause beside each status (a subclass watching another kind of order has its own)."""
+    DONE_TITLE = "Numbers ready"
+    FAILED_TITLE = "Numbers that failed"
+
     DEFAULT_CSS = """
     OrderTimeline {
         height: auto;
@@ -119,6 +124,8 @@ class OrderTimeline(Vertical):
         self.order_id = order_id
         """The order being watched (shown in the heading)."""
         self.area_code = area_code
+        self.pattern: str | None = None
+        """The toll-free pattern ordered by, instead of an area code."""
         self.quantity = quantity
         self.stages: list[Stage] = []
         """Statuses in the order they were seen, each once."""
@@ -156,10 +163,12 @@ class OrderTimeline(Vertical):
         status: str | None = "RECEIVED",
         area_code: str | None = None,
         quantity: int | None = None,
+        pattern: str | None = None,
     ) -> None:
         """Begin (or begin again) with what the Order step recorded; keeps nothing from before."""
         self.order_id = order_id
-        self.area_code = area_code or self.area_code
+        self.pattern = pattern
+        self.area_code = None if pattern else (area_code or self.area_code)
         self.quantity = quantity or self.quantity
         self.stages = [Stage(status, None)] if status else []
         self.completed = ()
@@ -179,9 +188,10 @@ class OrderTimeline(Vertical):
         *,
         area_code: str | None = None,
         quantity: int | None = None,
+        pattern: str | None = None,
     ) -> None:
         """A result recorded by an earlier run: the final status, without elapsed times."""
-        self.start(order_id, status=None, area_code=area_code, quantity=quantity)
+        self.start(order_id, status=None, area_code=area_code, quantity=quantity, pattern=pattern)
         self.stages = [Stage(status, None)]
         self.completed = tuple(completed)
         self.failed_numbers = tuple(failed)
@@ -264,7 +274,9 @@ class OrderTimeline(Vertical):
         if not self.order_id:
             return "No order yet: place one on the Order numbers step."
         parts = [f"Order {self.order_id}"]
-        if self.area_code:
+        if self.pattern:
+            parts.append(f"toll-free {self.pattern}")
+        elif self.area_code:
             parts.append(f"area code {self.area_code}")
         if self.quantity:
             parts.append(f"{self.quantity} number" + ("s" if self.quantity != 1 else ""))
@@ -307,7 +319,7 @@ class OrderTimeline(Vertical):
             text.append(name.ljust(_STAGE_WIDTH), style=f"bold {style}".strip())
             shown = format_elapsed(stage.elapsed) if stage.elapsed is not None else "—"
             text.append(f"  {shown:>8}")
-            meaning = STATUS_MEANING.get(name, "")
+            meaning = self.MEANING.get(name, "")
             if meaning and _ROW_WIDTH + 2 + len(meaning) <= width:
                 text.append(f"  {meaning}", style="dim")  # only when it fits on the row
         return text
@@ -334,13 +346,13 @@ class OrderTimeline(Vertical):
     def _numbers_text(self) -> Text:
         text = Text()
         if self.completed:
-            text.append("Numbers ready", style="bold")
+            text.append(self.DONE_TITLE, style="bold")
             text.append(f" ({len(self.completed)})\n")
             text.append("\n".join(f"  ✓ {display(n)}" for n in self.completed))
         if self.failed_numbers:
             if self.completed:
                 text.append("\n")
-            text.append("Numbers that failed", style="bold")
+            text.append(self.FAILED_TITLE, style="bold")
             text.append(f" ({len(self.failed_numbers)})\n")
             text.append("\n".join(f"  ✗ {display(n)}" for n in self.failed_numbers), style="red")
         return text

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from textual.validation import ValidationResult, Validator
 
 from wizard.engine import validation as rules
+from wizard.engine import verification_rules
 
 
 class Rule(Validator):
@@ -98,6 +99,23 @@ class Quantity(Rule):
 
     def __init__(self) -> None:
         super().__init__(rules.quantity_problem)
+
+
+class TollFreePattern(Rule):
+    """A toll-free wildcard pattern: 8, then two digits or '*' (8**, 87*)."""
+
+    def __init__(self) -> None:
+        super().__init__(rules.toll_free_pattern_problem)
+
+
+class VerificationField(Rule):
+    """One field of the toll-free verification request, by Bandwidth's name for it
+    (``businessContact.email``), with the rule `apply` uses for the same field."""
+
+    def __init__(self, key: str) -> None:
+        field = verification_rules.FIELD_BY_KEY[key]
+        super().__init__(field.problem)
+        self.key = key
 
 
 class E164(Rule):
