@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.storage.conftest import real_keyring  # noqa: F401  (a fixture, used by name)
-
 
 @pytest.fixture
 def account_env(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
