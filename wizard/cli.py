@@ -18,7 +18,18 @@ from typing import Any
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("wizard.sandbox.command", "run the local Bandwidth API emulator in the foreground"),
     "apply": ("wizard.commands.apply", "run every setup step without screens (for scripts and CI)"),
-    "callbacks": ("wizard.commands.callbacks", "run the callback receiver alone and print events"),
+    "callbacks": (
+        "wizard.commands.callbacks",
+        "run the callback receiver alone and print events; replay or trigger callbacks",
+    ),
+    "export": (
+        "wizard.commands.export",
+        "write the setup's ids as a .env, with a message sender and a callback handler",
+    ),
+    "teardown": (
+        "wizard.commands.teardown",
+        "remove what the wizard created for an account (a dry run unless --yes)",
+    ),
     "status": ("wizard.commands.status", "check an account's messaging setup, read-only"),
 }
 

@@ -272,6 +272,32 @@ def send_failed_scene(server: Any) -> Scene:
     return _send_scene("send-failed", server, FAILED_TO, "failed")
 
 
+def done_scene(server: Any) -> Scene:
+    """The last screen after a delivered message: the setup summed up, Export and Status."""
+    sent = _send_scene("done", server, DELIVERED_TO, "delivered")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from wizard.tui.screens.done import DoneScreen
+
+        await sent.run_before(pilot)
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: screen.query_one("#finish").display, "the Finish button")
+        screen.query_one("#finish").press()
+        done = await wait_until(
+            pilot,
+            lambda: (
+                pilot.app.screen
+                if isinstance(pilot.app.screen, DoneScreen) and pilot.app.screen.ui_ready
+                else None
+            ),
+            "the last screen",
+        )
+        await wait_until(pilot, lambda: "delivered" in done.last_message(), "the outcome")
+        await steady(pilot)
+
+    return Scene("done", sent.app, run_before)
+
+
 def carrier_advice_scene(server: Any) -> Scene:
     """The dialog shown before a real send: what the from-number needs for US carriers."""
     app = make_app(server, area_code="919", quantity=1)
@@ -516,5 +542,6 @@ SCENES: dict[str, Callable[[Any], Scene]] = {
     "ready-tfv-declined": ready_tfv_declined_scene,
     "send-blocked": send_blocked_scene,
     "order-toll-free": order_toll_free_scene,
+    "done": done_scene,
 }
 """Scene name -> builder taking a running sandbox (reset it before building)."""

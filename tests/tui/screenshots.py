@@ -43,6 +43,7 @@ SHOTS: dict[str, tuple[str, str]] = {
     "11-send": ("flow", "send-delivered"),
     "11b-send-failed": ("flow", "send-failed"),
     "11c-send-blocked": ("flow", "send-blocked"),
+    "11d-done": ("flow", "done"),
     "12-help": ("setup", "help"),
     "13-light-theme": ("setup", "credentials-light"),
     "14-status": ("status", "status-healthy"),

@@ -5,7 +5,10 @@ Each method is one HTTP request (the ``find_*`` helpers are a list plus a filter
 where Bandwidth paginates) and returns a frozen record from ``models.py``. Request bodies are
 today's, built in ``xml.py``. Creates (POST) are sent once; callers look things up first
 (``find_application_by_name``, ``find_location_by_name``, ``find_order_by_customer_order_id``,
-``find_tn_option_orders``) so that a rerun after a crash does not make a second copy.
+``find_tn_option_orders``, ``find_disconnect_by_customer_order_id``) so that a rerun after a
+crash does not make a second copy. The deletes that take a setup apart answer True when they
+removed something and False when Bandwidth said it was already gone (404), so a teardown rerun
+can tell finished work from a refusal.
 
 Today's base URL is ``https://api.bandwidth.com/api/v2`` (the guide's
 ``dashboard.bandwidth.com/api`` still answers the same paths).
@@ -27,6 +30,7 @@ from .models import (
     Address,
     Application,
     AssociatedLocation,
+    DisconnectOrder,
     Location,
     LocationNumber,
     MmsSettings,
@@ -63,6 +67,9 @@ LOCATION_NUMBERS_PAGE = 5000
 #: Pages of one location's list read at most (2,000,000 numbers), so an answer that ignores
 #: ``page`` cannot keep the walk going for ever.
 LOCATION_NUMBERS_PAGE_LIMIT = 400
+#: Disconnect orders per page when looking one up by customer order id (ReadDisconnectOrders:
+#: default 300, at most 5000).
+DISCONNECT_PAGE_SIZE = 1000
 
 
 _seg = path_segment
@@ -74,7 +81,10 @@ _ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^sites/[^/]+/sippeers/[^/]+/tns(/|$)"), NUMBERS_ROLE),
     (re.compile(r"^sites(/|$)"), SUB_ACCOUNTS_ROLE),
     (re.compile(r"^applications(/|$)"), APPLICATIONS_ROLE),
-    (re.compile(r"^(availableNumbers|orders|inserviceNumbers|tnoptions|tns)(/|$)"), NUMBERS_ROLE),
+    (
+        re.compile(r"^(availableNumbers|orders|inserviceNumbers|tnoptions|tns|disconnects)(/|$)"),
+        NUMBERS_ROLE,
+    ),
 )
 
 
@@ -682,3 +692,156 @@ class DashboardClient(ApiClient):
                 raise self._core.error_from_response(response, errors=errors)
             raise self._core.unexpected(response, "without a <TnOptionOrder>")
         return xml.decode_tn_option_order(doc, order_id)
+
+    # -- taking a setup apart ------------------------------------------------------------------
+
+    async def _delete(self, path: str) -> bool:
+        """``DELETE`` (idempotent, so retried like a GET): True when removed now, False when
+        Bandwidth answered 404 (already gone, or a retry after a lost answer)."""
+        try:
+            await self._send("DELETE", path, idempotent=True)
+        except BandwidthError as exc:
+            if exc.kind == "not_found":
+                return False
+            raise
+        return True
+
+    async def remove_application_link(self, site_id: str, location_id: str) -> bool:
+        """``PUT .../applicationSettings`` with ``<ApplicationsSettings>REMOVE`` (numbers.yml
+        UpdateSipPeerApplicationSettings): the location no longer reports to any messaging
+        application. Idempotent; False when the location itself is gone (404)."""
+        try:
+            await self._write(
+                "PUT",
+                self._feature_path(site_id, location_id, "applicationSettings"),
+                xml.APPLICATION_SETTINGS_REMOVE_XML,
+                idempotent=True,
+            )
+        except BandwidthError as exc:
+            if exc.kind == "not_found":
+                return False
+            raise
+        return True
+
+    async def delete_mms(self, site_id: str, location_id: str) -> bool:
+        """``DELETE .../features/mms`` (DeleteSipPeerMmsSettings); False on 404 "MMS settings
+        were not found"."""
+        return await self._delete(self._feature_path(site_id, location_id, "features", "mms"))
+
+    async def delete_sms(self, site_id: str, location_id: str) -> bool:
+        """``DELETE .../features/sms`` (DeleteSipPeerSmsSettings); False on 404. Bandwidth
+        refuses it while MMS is on (13622) or numbers remain on the location (13673)."""
+        return await self._delete(self._feature_path(site_id, location_id, "features", "sms"))
+
+    async def delete_location(self, site_id: str, location_id: str) -> bool:
+        """``DELETE .../sippeers/{id}`` (DeleteSipPeer); False on 404. Refused while the
+        location has the SMS feature (13613) or numbers (13555)."""
+        return await self._delete(self._location_path(site_id, _seg(location_id)))
+
+    async def delete_application(self, app_id: str) -> bool:
+        """``DELETE /accounts/{a}/applications/{id}``; False on 404 (13629). Refused while a
+        location still uses it (12107)."""
+        return await self._delete(self._path("applications", _seg(app_id)))
+
+    async def delete_site(self, site_id: str) -> bool:
+        """``DELETE /accounts/{a}/sites/{id}`` (DeleteSite); False on 404 (12016). Refused
+        while the sub-account has locations (12031)."""
+        return await self._delete(self._path("sites", _seg(site_id)))
+
+    async def is_in_service(self, number: str) -> bool:
+        """``GET /accounts/{a}/inserviceNumbers/{tn}`` (ReadInserviceTn): 200 with no body when
+        the number is in service on the account, 404 when it is not."""
+        try:
+            await self._send("GET", self._path("inserviceNumbers", _seg(national(number))))
+        except BandwidthError as exc:
+            if exc.kind == "not_found":
+                return False
+            raise
+        return True
+
+    async def create_disconnect(
+        self, numbers: Sequence[str], customer_order_id: str
+    ) -> DisconnectOrder:
+        """``POST /accounts/{a}/disconnects`` (CreateDisconnectOrder): take numbers out of
+        service, which stops their billing and cannot be undone.
+
+        Sent once, never retried: if the answer is lost, find the order again with
+        :meth:`find_disconnect_by_customer_order_id` rather than disconnecting twice.
+        """
+        response = await self._send(
+            "POST",
+            self._path("disconnects"),
+            content=xml.disconnect_xml(list(numbers), customer_order_id),
+            content_type=XML_CONTENT_TYPE,
+        )
+        order = self._disconnect_answer(response, "")
+        if not order.id:
+            new_id = id_from_location(response.headers.get("location"))
+            if not new_id or new_id == "disconnects":
+                raise self._core.unexpected(response, "without the disconnect order's id")
+            order = replace(order, id=new_id)
+        if order.customer_order_id is None:
+            order = replace(order, customer_order_id=customer_order_id)
+        return order
+
+    async def get_disconnect(self, order_id: str) -> DisconnectOrder:
+        """``GET /accounts/{a}/disconnects/{id}`` (ReadDisconnectOrder): RECEIVED, PROCESSING,
+        then COMPLETE, PARTIAL or FAILED with the per-number errors (never raised)."""
+        response = await self._send("GET", self._path("disconnects", _seg(order_id)))
+        return self._disconnect_answer(response, order_id)
+
+    async def find_disconnect_by_customer_order_id(
+        self, customer_order_id: str, *, page_size: int = DISCONNECT_PAGE_SIZE
+    ) -> DisconnectOrder | None:
+        """The disconnect order made with this ``CustomerOrderId``, or None.
+
+        ReadDisconnectOrders has no customer-order-id filter, so its pages are walked (``page``
+        is the id of a page's first order, from ``<Links><next>``). A row naming this id is
+        read with a GET; rows that name none (numbers.yml's example rows carry no
+        CustomerOrderId) are read too, five at most, newest first, and count only when the
+        order itself names this id.
+        """
+        page: str | None = "1"
+        seen_pages: set[str] = set()
+        unconfirmed = 0
+        for _ in range(ORDER_PAGE_LIMIT):
+            if page is None or page in seen_pages:
+                return None
+            seen_pages.add(page)
+            # ReadDisconnectOrders answers 404 with a bare <Links> when there are none.
+            doc = await self._get_or_none(
+                self._path("disconnects"), params={"page": page, "size": page_size}
+            )
+            if not doc:
+                return None
+            listing = xml.decode_order_list(doc)
+            exact = [e for e in listing.entries if e["customer_order_id"] == customer_order_id]
+            unknown = [e for e in listing.entries if not e["customer_order_id"]]
+            for group, confirm in ((exact, False), (unknown, True)):
+                for entry in sorted(group, key=lambda e: e["date"], reverse=True):
+                    if not entry["order_id"]:
+                        continue
+                    if confirm:
+                        if unconfirmed >= 5:
+                            continue
+                        unconfirmed += 1
+                    order = await self.get_disconnect(entry["order_id"])
+                    if not confirm or order.customer_order_id == customer_order_id:
+                        return replace(order, customer_order_id=customer_order_id)
+            page = listing.next_page
+        return None
+
+    def _disconnect_answer(self, response: httpx.Response, order_id: str) -> DisconnectOrder:
+        body = response.content
+        if not body.strip():
+            raise self._core.unexpected(response, "with an empty body")
+        try:
+            doc = xml.parse(body)
+        except xml.XmlDecodeError as exc:
+            raise self._core.unexpected(response, "with malformed XML") from exc
+        if not xml.is_disconnect_order(doc):
+            errors = xml.find_errors(doc)
+            if errors:
+                raise self._core.error_from_response(response, errors=errors)
+            raise self._core.unexpected(response, "without a disconnect order")
+        return xml.decode_disconnect(doc, order_id)

@@ -18,9 +18,10 @@ Neither is hard-coded in a client: callers pick a :class:`Hosts`.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from wizard.core.urls import is_local_url as is_local_url  # kept here for its callers
 
 PRODUCTION_TOKEN_URL = "https://api.bandwidth.com/api/v1/oauth2/token"
 
@@ -150,18 +151,3 @@ def messaging_generation(messaging_url: str) -> str:
     if path.endswith("/v2") and not path.endswith("/api/v2"):
         return "guide"
     return "current"
-
-
-def is_local_url(url: str) -> bool:
-    """True for a loopback host (``localhost``, ``127.0.0.0/8``, ``::1``): the sandbox, never
-    Bandwidth. Decides where retired username/password credentials may still be sent."""
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -455,3 +455,58 @@ class AssociatedLocation:
     location_id: str
     site_name: str = ""
     location_name: str = ""
+
+
+#: Per-number disconnect errors that mean "already gone": the number is no longer in service on
+#: the account (errors.mdx 5074), or it was never the account's (5076). A teardown rerun after a
+#: crash meets exactly these, so they are finished work, not failures.
+DISCONNECT_ALREADY_GONE = frozenset({"5074", "5076"})
+
+
+@dataclass(frozen=True)
+class DisconnectError:
+    """Why one number of a disconnect order was not disconnected."""
+
+    code: str
+    description: str
+    telephone_number: str | None = None
+
+    @property
+    def already_gone(self) -> bool:
+        return self.code in DISCONNECT_ALREADY_GONE
+
+
+@dataclass(frozen=True)
+class DisconnectOrder:
+    """A disconnect order (numbers.yml CreateDisconnectOrder / ReadDisconnectOrder).
+
+    It goes RECEIVED, PROCESSING, then COMPLETE, PARTIAL or FAILED; PARTIAL and FAILED list a
+    ``<Error>`` per number, which is data for the caller, not a failure of the request.
+    """
+
+    id: str
+    status: str
+    numbers: tuple[str, ...] = ()
+    """Every number the order named, as Bandwidth echoes them (ten digits)."""
+    disconnected: tuple[str, ...] = ()
+    """``DisconnectedTelephoneNumberList``: the numbers this order took out of service."""
+    errors: tuple[DisconnectError, ...] = ()
+    customer_order_id: str | None = None
+    created: str | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_ORDER_STATUSES
+
+    @property
+    def problems(self) -> tuple[DisconnectError, ...]:
+        """The errors that leave a number in service (anything but "already gone")."""
+        return tuple(e for e in self.errors if not e.already_gone)
+
+    @property
+    def gone(self) -> tuple[str, ...]:
+        """Numbers out of service once the order is final: disconnected now or before."""
+        if not self.is_final:
+            return ()
+        earlier = tuple(e.telephone_number for e in self.errors if e.already_gone)
+        return tuple(dict.fromkeys((*self.disconnected, *(n for n in earlier if n))))

@@ -26,6 +26,8 @@ from .models import (
     Address,
     Application,
     AssociatedLocation,
+    DisconnectError,
+    DisconnectOrder,
     Location,
     LocationNumber,
     MessagingSettings,
@@ -39,6 +41,7 @@ from .models import (
     TnOptionError,
     TnOptionOrder,
     TnOptionWarning,
+    national,
     us_e164,
 )
 
@@ -320,6 +323,24 @@ def mms_feature_xml() -> str:
 def application_settings_xml(application_id: str) -> str:
     """The guide's ``<ApplicationsSettings>`` assigning a Messaging-V2 application."""
     return dumps({"ApplicationsSettings": {"HttpMessagingV2AppId": application_id}})
+
+
+#: The body that unlinks a location's messaging application (numbers.yml
+#: UpdateSipPeerApplicationSettings: "Set the ApplicationsSettings value to 'REMOVE'").
+APPLICATION_SETTINGS_REMOVE_XML = "<ApplicationsSettings>REMOVE</ApplicationsSettings>"
+
+
+def disconnect_xml(numbers: list[str] | tuple[str, ...], customer_order_id: str | None) -> str:
+    """A ``<DisconnectTelephoneNumberOrder>`` as numbers.yml and disconnectNumbers.mdx write it:
+    ``CustomerOrderId`` (so a lost answer can be found again), then the numbers as ten digits.
+    ``DisconnectMode`` and ``Protected`` are left to Bandwidth's defaults (normal, unchanged)."""
+    order: dict[str, Any] = {}
+    if customer_order_id:
+        order["CustomerOrderId"] = customer_order_id
+    order["DisconnectTelephoneNumberOrderType"] = {
+        "TelephoneNumberList": {"TelephoneNumber": [national(n) for n in numbers]}
+    }
+    return dumps({"DisconnectTelephoneNumberOrder": order})
 
 
 def order_xml(
@@ -843,3 +864,39 @@ def decode_associated_locations(doc: dict[str, Any]) -> list[AssociatedLocation]
         for p in peers
         if text(child(p, "PeerId"))
     ]
+
+
+def is_disconnect_order(doc: dict[str, Any]) -> bool:
+    """True when the answer holds a disconnect order (``orderRequest`` or ``OrderStatus``),
+    rather than only an error list."""
+    content = root(doc)
+    return isinstance(content, dict) and ("orderRequest" in content or "OrderStatus" in content)
+
+
+def decode_disconnect(doc: dict[str, Any], order_id: str = "") -> DisconnectOrder:
+    """``<DisconnectTelephoneNumberOrderResponse>`` from a create or a GET (numbers.yml): the
+    ``orderRequest`` with its id and numbers, ``OrderStatus``, and once final the
+    ``DisconnectedTelephoneNumberList`` and an ``<Error>`` per number that was not."""
+    content = root(doc)
+    request = child(content, "orderRequest")
+    kind = child(request, "DisconnectTelephoneNumberOrderType")
+    numbers = as_list(child(kind, "TelephoneNumberList", "TelephoneNumber"))
+    disconnected = as_list(child(content, "DisconnectedTelephoneNumberList", "TelephoneNumber"))
+    errors = [
+        DisconnectError(
+            code=text(entry.get("Code")) or text(entry.get("ErrorCode")),
+            description=text(entry.get("Description")),
+            telephone_number=text(entry.get("TelephoneNumber")) or None,
+        )
+        for entry in as_list(child(content, "ErrorList", "Error"))
+        if isinstance(entry, dict)
+    ]
+    return DisconnectOrder(
+        id=text(child(request, "id")) or text(child(request, "OrderId")) or order_id,
+        status=text(child(content, "OrderStatus")),
+        numbers=tuple(text(n) for n in numbers if text(n)),
+        disconnected=tuple(text(n) for n in disconnected if text(n)),
+        errors=tuple(errors),
+        customer_order_id=text(child(request, "CustomerOrderId")) or None,
+        created=text(child(request, "OrderCreateDate")) or None,
+    )

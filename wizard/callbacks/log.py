@@ -6,9 +6,11 @@ never lost; a torn last line (a crash mid-write) is skipped when the file is rea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wizard.callbacks.event import CallbackEvent
@@ -65,3 +67,51 @@ class EventLog:
         finally:
             os.close(fd)
         self._torn_tail = False
+
+    def count(self, matches: Callable[[CallbackEvent], bool]) -> int:
+        """How many logged events `matches` picks (what `remove` would take out)."""
+        return sum(1 for event in self.load() if matches(event))
+
+    def remove(self, matches: Callable[[CallbackEvent], bool]) -> int:
+        """Rewrite the log without the events `matches` picks; returns how many went.
+
+        The new file replaces the old in one rename (written and fsynced first, mode 0600), so a
+        crash leaves one or the other; lines that cannot be read are kept as they are, being
+        nobody's to judge. A log left empty is deleted. A receiver appending at the same moment
+        could lose its event to the rename: stop it first.
+        """
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return 0
+        kept: list[bytes] = []
+        removed = 0
+        for line in data.splitlines():
+            if not line.strip():
+                continue
+            try:
+                event = CallbackEvent.from_log_record(json.loads(line))
+            except (ValueError, RecursionError):
+                event = None
+            if event is not None and matches(event):
+                removed += 1
+            else:
+                kept.append(line + b"\n")
+        if not removed:
+            return 0
+        if not kept:
+            self.path.unlink(missing_ok=True)
+            return removed
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(b"".join(kept))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+            raise
+        self._torn_tail = False
+        return removed

@@ -1,8 +1,10 @@
-"""`bw-wizard callbacks`: the callback receiver on its own, printing one line per event.
+"""`bw-wizard callbacks`: the callback receiver on its own, printing one line per event; and
+`callbacks replay` / `callbacks trigger`, which send events to a handler of your own.
 
 For people who run the rest elsewhere (a script, `bw-wizard apply`, Bandwidth's own tools) and
-want to see callbacks arrive, typically behind a tunnel. Only argparse is imported at the top:
-the CLI imports this module at start-up to build its help.
+want to see callbacks arrive, typically behind a tunnel, or who are writing the handler that
+will take them. Only argparse is imported at the top: the CLI imports this module at start-up
+to build its help.
 """
 
 from __future__ import annotations
@@ -44,10 +46,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="JSONL event log (default: callbacks.jsonl in the bw-wizard data directory)",
     )
+    from wizard.commands.callbacks_send import add_actions
+
+    add_actions(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl+C or SIGTERM; 0 on a clean stop, 2 for bad arguments, 1 otherwise."""
+    """Serve until Ctrl+C or SIGTERM; 0 on a clean stop, 2 for bad arguments, 1 otherwise.
+    With `replay` or `trigger`, send events instead (`callbacks_send`)."""
+    if getattr(args, "action", None):
+        from wizard.commands.callbacks_send import run_action
+
+        return run_action(args)
     password = args.password or os.environ.get(PASSWORD_ENV) or None
     user = args.user or None
     if password and not user:

@@ -44,6 +44,22 @@ def sandbox_connection(
     return conn, secrets
 
 
+def default_sandbox_url() -> str:
+    """Where `bw-wizard sandbox` listens unless told otherwise."""
+    from wizard.sandbox.config import DEFAULT_PORT
+
+    return f"http://127.0.0.1:{DEFAULT_PORT}"
+
+
+def running_sandbox_connection(base_url: str) -> tuple[ConnectionSettings, Secrets]:
+    """Connection and demo secrets for a sandbox already running on this machine (`bw-wizard
+    sandbox`), as its built-in identity: what a command's `--sandbox` means when the command
+    works on saved progress, which only a sandbox that outlives one run can have."""
+    from wizard.sandbox.identity import Identity
+
+    return sandbox_connection(base_url, Identity())
+
+
 class InProcessSandbox:
     """The sandbox's ASGI app on an `AppServer`, started and stopped with the session."""
 

@@ -39,17 +39,20 @@ class SandboxWorkDir:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+def stale_dirs(base: Path) -> list[Path]:
+    """Sandbox directories under `base` whose owner process no longer runs."""
+    try:
+        candidates = sorted(base.glob(f"{PREFIX}*"))
+    except OSError:
+        return []
+    return [path for path in candidates if path.is_dir() and not _owner_alive(path)]
+
+
 def sweep_stale(base: Path) -> list[Path]:
     """Remove sandbox directories whose owner process no longer runs; returns those removed."""
-    removed: list[Path] = []
-    try:
-        candidates = list(base.glob(f"{PREFIX}*"))
-    except OSError:
-        return removed
-    for path in candidates:
-        if path.is_dir() and not _owner_alive(path):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+    removed = stale_dirs(base)
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
     return removed
 
 

@@ -53,14 +53,14 @@ class Application(Step):
                     callback_user=inputs.callback_user,
                     callback_password=inputs.callback_password,
                 )
-            return _record(existing, created=False)
+            return _record(existing, created=False, user=inputs.callback_user)
         app = await engine.dashboard.create_application(
             name,
             inputs.callback_url,
             callback_user=inputs.callback_user,
             callback_password=inputs.callback_password,
         )
-        return _record(app, created=True)
+        return _record(app, created=True, user=inputs.callback_user)
 
     def summary(self, data: Mapping[str, Any]) -> str:
         verb = "created" if data.get("created") else "reusing"
@@ -102,11 +102,14 @@ class Application(Step):
         ]
 
 
-def _record(app: Any, *, created: bool) -> dict[str, Any]:
+def _record(app: Any, *, created: bool, user: str | None) -> dict[str, Any]:
+    """What later steps, `export` and `teardown` need: the id, the callback URL and user (the
+    name only: the password stays in the keyring), and whether the wizard created it."""
     return {
         "application_id": app.id,
         "application_name": app.name,
         "callback_url": app.status_callback_url,
+        "callback_user": getattr(app, "callback_user", None) or user,
         "created": created,
     }
 

@@ -128,6 +128,13 @@ class SendScreen(StepScreen):
             id="composer",
         )
 
+    @on(Button.Pressed, "#finish")
+    def _finish(self, event: Button.Pressed) -> None:
+        event.stop()
+        from wizard.tui.screens.done import DoneScreen
+
+        self.app.push_screen(DoneScreen())
+
     @property
     def composer(self) -> Composer:
         return self.query_one("#composer", Composer)
@@ -211,6 +218,7 @@ class SendScreen(StepScreen):
         anyway = self.query_one("#send-anyway", Button)
         anyway.display = self.blocked
         anyway.disabled = self._step_running
+        self.query_one("#finish", Button).display = self.ctx.is_done(StepId.SEND)
         fit_buttons(self)
 
     def fill_inputs(self, inputs: SetupInputs) -> None:
@@ -230,6 +238,10 @@ class SendScreen(StepScreen):
     def compose_buttons(self) -> ComposeResult:
         # Never the default and never on Enter or Ctrl+N: those reach `action_next`.
         yield Button("Send anyway", id="send-anyway", variant="error", compact=True)
+        # Finish: once a message went, the wizard's last screen (export, status).
+        finish = Button("Finish", id="finish", compact=True)
+        finish.display = False
+        yield finish
 
     def found(self) -> dict[str, Any]:
         conn = self.ctx.conn
