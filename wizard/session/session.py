@@ -7,7 +7,7 @@ callback receiver, built by `Session.for_sandbox()` or `Session.for_account()` a
 
 Sandbox sessions keep nothing between runs (a new sandbox starts from its seed, so old ids would
 mean nothing): their progress file and callback log live in a temporary directory of their own,
-removed when the session closes, on SIGTERM/SIGHUP, or, after a crash, by the next session.
+removed when the session closes, on SIGTERM/SIGHUP, or, after a crash, at the next start.
 Account sessions read `settings.toml`, the keyring (or BW_... variables) and the account's
 progress file.
 
@@ -42,7 +42,7 @@ from wizard.session.connection import (
     sign_in,
 )
 from wizard.session.legacy import LegacyApiUser, find_legacy_api_user
-from wizard.session.workdir import SandboxWorkDir
+from wizard.session.workdir import SandboxWorkDir, sweep_stale_workdirs
 
 CallbackListener = Callable[[Any], None]
 
@@ -181,6 +181,8 @@ class Session:
             settings_path,
         )
 
+        # What a sandbox run killed beyond catching (SIGKILL, a crash) left in the temp dir.
+        sweep_stale_workdirs()
         stored = read_settings_file(settings_path())
         if overrides:
             stored = settings_from_mapping({**stored.to_mapping(), **overrides}, source=source)
