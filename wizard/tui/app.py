@@ -70,7 +70,7 @@ class WizardCommands(Provider):
             if page.key in reachable:
                 commands.append(
                     (
-                        f"Go to step: {page.title}",
+                        f"Go to step: {page.label}",
                         "Open this step (done steps show what they recorded)",
                         _goto(app, page.key),
                     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import Kind, WizardError
+from wizard.core.phone import display
 from wizard.core.safe import printable
 from wizard.engine.events import OrderPolled, OrderStatusChanged
 from wizard.engine.inputs import SetupInputs
@@ -54,7 +55,7 @@ class WaitOrder(Step):
         }
 
     def summary(self, data: Mapping[str, Any]) -> str:
-        numbers = ", ".join(data.get("numbers") or [])
+        numbers = ", ".join(display(str(n)) for n in data.get("numbers") or [])
         failed = data.get("failed_numbers") or []
         text = f"order {data.get('status')}: {numbers}"
         return text + (f" ({len(failed)} failed)" if failed else "")

@@ -444,7 +444,7 @@ class StepScreen(Screen[None]):
         except Exception:  # a half-typed form must never break the screen
             requests = []
         preview = self.query_one(RequestPreview)
-        preview.show(requests, self.auth_line())
+        preview.show(requests, self.auth_line(), sandbox=self.ctx.sandbox)
         preview.display = bool(requests) or (bool(self.STEPS) and not done)
         next_button = self.query_one("#next", Button)
         next_button.label = "Next" if done or not self.STEPS else self.NEXT_LABEL

@@ -54,7 +54,7 @@ def _steps_table() -> Table:
     table.add_column("Why", ratio=1)
     for page in STEP_PAGES:
         why = " ".join(STEP_BY_ID[step].why for step in page.steps)
-        table.add_row(f"{page.number}. {page.title}", why)
+        table.add_row(page.label, why)
     return table
 
 

@@ -52,7 +52,7 @@ def plan_table() -> Table:
     table.add_column(ratio=1)
     table.add_column(ratio=1)
     half = (len(STEP_PAGES) + 1) // 2
-    numbered = [f"{page.number}. {page.title}" for page in STEP_PAGES]
+    numbered = [page.label for page in STEP_PAGES]
     for left, right in zip(numbered[:half], [*numbered[half:], ""], strict=False):
         table.add_row(left, right)
     return table
