@@ -30,7 +30,7 @@ from wizard.engine.step import StepId
 from wizard.tui.messages import CallbackArrived, EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.order import fit_buttons
-from wizard.tui.widgets.callback_log import CallbackLog
+from wizard.tui.widgets.callback_log import CallbackLog, outcome_line
 from wizard.tui.widgets.composer import Composer
 
 DEFAULT_TEXT = "Hello from bw-wizard: my first Bandwidth message."
@@ -184,6 +184,14 @@ class SendScreen(StepScreen):
         receiver = self.ctx.receiver
         if receiver is not None:
             log.note_redeliveries(receiver.duplicates_ignored)
+        self._show_outcome()
+
+    def _show_outcome(self) -> None:
+        """The status line follows the last message's callbacks, destination by destination."""
+        last = str(self.ctx.data(StepId.SEND).get("last_message_id") or "")
+        timeline = self.callback_log.timeline(last) if last else None
+        if timeline is not None and timeline.sent_here:
+            self.set_status(outcome_line(timeline))
 
     def on_load(self) -> None:
         """Start where the typing starts: the destination, or the text once one is known."""
@@ -306,7 +314,7 @@ class SendScreen(StepScreen):
             str(sent.get("from") or self.ctx.inputs.message_from or ""),
             self.ctx.inputs.message_text,
         )
-        self.set_status("✓ Accepted (202); the outcome comes as callbacks.")
+        self._show_outcome()
         self.wizard.post_message(ProgressChanged())
 
     # -- form events -------------------------------------------------------------------------
