@@ -4,6 +4,7 @@ destination's callback, not just the 202."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -91,3 +92,61 @@ async def test_group_send_status_follows_every_destination(sandbox: Any) -> None
         assert status.startswith("✗ 2 of 3 failed, 1 delivered")
         assert "4720" in status and "4432" in status
         assert "Accepted (202)" not in status
+
+
+async def test_next_on_a_finished_send_page_never_sends_again(sandbox: Any) -> None:
+    """Ctrl+N (and Enter) after a send do not send; "Send another…" does, after a confirmation
+    that names the destinations, in the sandbox too."""
+    from wizard.tui.screens.send import ConfirmSendAnother
+
+    app = make_app(sandbox, area_code="919", quantity=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await drive_engine(pilot, StepId.READY)
+        send = await goto(pilot, "send")
+        send.query_one("#to", Input).value = f"{DELIVERED_TO}, +19195550198"
+        await wait_until(pilot, lambda: send.is_valid(), "a valid form")
+        assert not send.query_one("#send-another", Button).display
+        await pilot.press("ctrl+n")
+        await wait_until(
+            pilot, lambda: app.ctx.is_done(StepId.SEND) and not send._step_running, "the 202"
+        )
+
+        def sent() -> int:
+            return len(app.ctx.data(StepId.SEND)["messages"])
+
+        assert sent() == 1
+        for key in ("ctrl+n", "ctrl+n", "ctrl+n"):
+            await pilot.press(key)
+        send.query_one("#to", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not send._step_running and sent() == 1
+        assert "Already sent" in str(send.query_one("#status", Static).content)
+        assert str(send.query_one("#next", Button).label) != "Send"
+        another = send.query_one("#send-another", Button)
+        assert another.display and not another.disabled
+
+        await pilot.click("#send-another")
+        dialog = await wait_until(
+            pilot,
+            lambda: app.screen if isinstance(app.screen, ConfirmSendAnother) else None,
+            "the confirmation",
+        )
+        words = str(dialog.query_one("#another-text", Static).content)
+        assert "+1 919-555-0199" in words and "+1 919-555-0198" in words
+        await pilot.press("enter")  # the focused button is Cancel: Enter never sends
+        await wait_until(pilot, lambda: app.screen is send, "the dialog to close")
+        assert sent() == 1
+        send.action_send_another()
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmSendAnother), "again")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: sent() == 2, "the second message")
+        assert await asyncio.to_thread(_messages_sent, sandbox) == 2
+
+
+def _messages_sent(server: Any) -> int:
+    import httpx
+
+    state = httpx.get(f"{server.base_url}/_sandbox/state", timeout=10, trust_env=False).json()
+    messages = state.get("messages")
+    return len(messages) if messages is not None else -1

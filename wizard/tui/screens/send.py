@@ -89,6 +89,59 @@ class CarrierAdviceScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class ConfirmSendAnother(ModalScreen[bool]):
+    """Another message is a new, billed message to real phones: it is sent only when a person
+    says so here, never by Next."""
+
+    DEFAULT_CSS = """
+    ConfirmSendAnother { align: center middle; }
+    ConfirmSendAnother #another-box {
+        width: 70; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmSendAnother #another-text { height: auto; }
+    ConfirmSendAnother #another-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmSendAnother Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar = [
+        Binding("escape,n", "cancel", "Cancel"),
+        Binding("y", "confirm", "Send"),
+    ]
+
+    def __init__(self, destinations: tuple[str, ...], text: str) -> None:
+        super().__init__()
+        self.destinations = destinations
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(display(number) for number in self.destinations)
+        noun = "number" if len(self.destinations) == 1 else f"{len(self.destinations)} numbers"
+        words = " ".join(self.text.split())
+        preview = words if len(words) <= 60 else words[:59] + "…"
+        with Vertical(id="another-box"):
+            yield Static(
+                f"Send another message to {shown}?\n\n“{preview}”\n\nIt is a new message to "
+                f"the {noun} above, billed like the first.",
+                id="another-text",
+                markup=False,
+            )
+            with Horizontal(id="another-buttons"):
+                yield Button("Cancel \\[n]", id="another-cancel", compact=True)
+                yield Button("Send it \\[y]", id="another-send", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#another-cancel", Button).focus()
+
+    @on(Button.Pressed, "#another-send")
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#another-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
 class SendScreen(StepScreen):
     PAGE = "send"
     NEXT_LABEL = "Send"
@@ -101,6 +154,9 @@ class SendScreen(StepScreen):
         max-height: 100%;
     }
     """
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button("Send another…", id="send-another", variant="primary", compact=True)
 
     def __init__(self) -> None:
         super().__init__()
@@ -203,6 +259,11 @@ class SendScreen(StepScreen):
     def steps_done(self) -> bool:
         return False  # sending is never "done": the form stays open for the next message
 
+    def sent(self) -> bool:
+        """True once a message was sent (in this run or recorded by an earlier one): from then
+        on Next never sends; "Send another…" does, after a confirmation."""
+        return bool(self.ctx.data(StepId.SEND).get("messages"))
+
     def is_valid(self) -> bool:
         return self.ui_ready and super().is_valid() and self.composer.is_valid()
 
@@ -212,7 +273,18 @@ class SendScreen(StepScreen):
             return
         self.query_one("#form").disabled = False  # keep typing the next one while this sends
         next_button = self.query_one("#next", Button)
-        next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
+        another = self.query_one("#send-another", Button)
+        sent = self.sent()
+        another.display = sent
+        another.disabled = self._step_running or not self.is_valid()
+        has_next = self.wizard.page_number(self.PAGE) < self.wizard.page_count()
+        # Once sent, Next only moves on: on the last page there is nowhere to go.
+        next_button.display = not sent or has_next
+        if sent:
+            next_button.label = "Next"
+            next_button.disabled = self._step_running or not has_next
+        else:
+            next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
         fit_buttons(self)
 
     def fill_inputs(self, inputs: SetupInputs) -> None:
@@ -244,8 +316,41 @@ class SendScreen(StepScreen):
     # -- sending -----------------------------------------------------------------------------
 
     def action_next(self) -> None:
+        """Next (Ctrl+N, Enter in a field): sends the first message; after that it only moves
+        on, so a key pressed twice can never send twice."""
         if self._step_running:
             return
+        if self.sent():
+            self.set_status(
+                "Already sent: Next never sends again. To send another message, press "
+                "“Send another…” and confirm."
+            )
+            self.go_next()
+            return
+        self._compose_and_send()
+
+    @on(Button.Pressed, "#send-another")
+    def _send_another_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_send_another()
+
+    def action_send_another(self) -> None:
+        """Another message, on purpose: the confirmation names every destination."""
+        if self._step_running:
+            return
+        if not self.is_valid():
+            self._compose_and_send()  # says what to fix; sends nothing while invalid
+            return
+        draft = self.composer.draft()
+        self.app.push_screen(ConfirmSendAnother(draft.to, draft.text), self._another_answered)
+
+    def _another_answered(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self._compose_and_send()
+        else:
+            self.set_status("Not sent.")
+
+    def _compose_and_send(self) -> None:
         if not self.is_valid():
             problems = self.composer.problems()
             first = next(iter(problems.values()), "Some inputs still need attention.")
