@@ -211,9 +211,14 @@ async def test_next_only_when_inputs_valid(sandbox: Any) -> None:
         for bad in ("ftp://example.com/cb", "http://example.com/cb"):
             url.value = bad
             await wait_until(pilot, lambda: next_button.disabled, f"{bad} refused")
+        # In sandbox mode callbacks stay on this computer: an outside host is refused.
         url.value = "https://example.com/cb"
-        await wait_until(pilot, lambda: not next_button.disabled, "https accepted")
-        assert "example.com/cb" in screen_text(app)  # the preview follows the input
+        problem = screen.query_one("#callback-url-problem", Static)
+        await wait_until(pilot, lambda: "sandbox mode" in str(problem.content), "refused")
+        assert next_button.disabled
+        url.value = "http://127.0.0.1:8765/other-cb"
+        await wait_until(pilot, lambda: not next_button.disabled, "loopback accepted")
+        assert "8765/other-cb" in screen_text(app)  # the preview follows the input
 
 
 # -- errors on the step, with the hint and Retry ------------------------------------------------

@@ -31,6 +31,7 @@ from wizard.tui.messages import CallbackArrived, EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.order import fit_buttons
 from wizard.tui.widgets.callback_log import CallbackLog, outcome_line
+from wizard.tui.widgets.callback_wait import callback_trouble, wait_note
 from wizard.tui.widgets.composer import Composer
 
 DEFAULT_TEXT = "Hello from bw-wizard: my first Bandwidth message."
@@ -170,6 +171,7 @@ class SendScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         inputs = self.ctx.inputs
         numbers = list(self.ctx.data(StepId.WAIT_ORDER).get("numbers") or [])
+        yield Static("", id="callback-trouble", classes="notice", markup=False)
         yield Composer(
             numbers,
             from_number=inputs.message_from,
@@ -200,6 +202,8 @@ class SendScreen(StepScreen):
         self._replay_earlier(log)
         self._listener = self._callback_arrived
         self.ctx.add_callback_listener(self._listener)
+        # Looks at the tracker's clock once a second: a wait is explained, never slept on.
+        self.set_interval(1.0, self.check_waiting)
         # StepScreen.on_mount runs after this (Textual calls handlers along the MRO).
 
     def on_unmount(self) -> None:
@@ -242,6 +246,14 @@ class SendScreen(StepScreen):
             log.note_redeliveries(receiver.duplicates_ignored)
         self._show_outcome()
 
+    def check_waiting(self) -> None:
+        """Explain a message still without an outcome after longer than Bandwidth takes."""
+        tracker = self.callback_log.tracker
+        receiver = self.ctx.receiver
+        refused = receiver.refused_credentials if receiver is not None else 0
+        note = wait_note(tracker.overdue(), callback_trouble(self.ctx), refused)
+        self.callback_log.show_wait(note)
+
     def _show_outcome(self) -> None:
         """The status line follows the last message's callbacks, destination by destination."""
         last = str(self.ctx.data(StepId.SEND).get("last_message_id") or "")
@@ -272,6 +284,10 @@ class SendScreen(StepScreen):
         if not self.ui_ready:
             return
         self.query_one("#form").disabled = False  # keep typing the next one while this sends
+        trouble = self.query_one("#callback-trouble", Static)
+        text = callback_trouble(self.ctx)
+        trouble.update(text)
+        trouble.display = bool(text)
         next_button = self.query_one("#next", Button)
         another = self.query_one("#send-another", Button)
         sent = self.sent()

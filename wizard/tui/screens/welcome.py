@@ -180,6 +180,23 @@ class WelcomeScreen(StepScreen):
             lines.append(ctx.progress_error)
         if ctx.resume_error:
             lines.append(f"Saved progress could not be checked: {ctx.resume_error}")
+        recorded = ctx.recorded_steps()
+        if not done and recorded and ctx.engine is None:
+            # Saved progress, not checked yet: the credentials are needed to ask Bandwidth.
+            pages = [p for p in STEP_PAGES if all(s in recorded for s in p.steps)]
+            account = f" for account {ctx.account_id}" if ctx.account_id else ""
+            lines.append(
+                f"Saved progress{account}: {len(pages)} of {len(STEP_PAGES)} steps were done by "
+                "an earlier run. Verify your credentials and the wizard checks them with "
+                "Bandwidth, then goes on at the first unfinished step."
+            )
+            next_button.label = "Verify to resume"
+        if ctx.callback_password_lost:
+            lines.append(
+                "The application's callback password was not kept (no keyring, no "
+                "BW_CALLBACK_PASSWORD): the Application step says how to fix it, or message "
+                "outcomes will never arrive."
+            )
         if done and ctx.resume_at is not None:
             title = PAGE_OF_STEP[ctx.resume_at].title
             lines.append(
@@ -190,11 +207,13 @@ class WelcomeScreen(StepScreen):
         elif done:
             lines.append("Every step is done. Open any step from the sidebar to review it.")
             next_button.label = "Review"
-        else:
+        elif not recorded or ctx.engine is not None:
             next_button.label = "Start"
         resume.update("\n".join(lines))
         resume.display = bool(lines)
-        start_over.display = (bool(done) or bool(ctx.progress_error)) and not ctx.sandbox
+        start_over.display = (
+            bool(done) or bool(recorded) or bool(ctx.progress_error)
+        ) and not ctx.sandbox
         self._update_prereq_note()
         if self.focused is None:
             # Start was disabled until now; Enter should start.

@@ -215,6 +215,7 @@ class CallbackLog(VerticalScroll):
     CallbackLog .callback-card.-last { margin: 0; }
     CallbackLog #callback-empty { color: $text-muted; height: auto; }
     CallbackLog #callback-notes { color: $text-muted; height: auto; display: none; }
+    CallbackLog #callback-wait { color: $warning; height: auto; display: none; }
     """
 
     def __init__(
@@ -242,6 +243,7 @@ class CallbackLog(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(EMPTY_TEXT, id="callback-empty", markup=False)
         yield Static("", id="callback-notes", markup=False)
+        yield Static("", id="callback-wait", markup=False)
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -342,6 +344,21 @@ class CallbackLog(VerticalScroll):
                 "has no password set, so anyone could have sent them."
             )
         return "\n".join(lines)
+
+    def show_wait(self, note: str) -> None:
+        """Say why the latest message still has no outcome ("" hides it)."""
+        if not self.is_mounted:
+            return
+        widget = self.query_one("#callback-wait", Static)
+        if str(widget.content) != note:
+            widget.update(note)
+        widget.display = bool(note)
+
+    @property
+    def wait_text(self) -> str:
+        """What the wait note says now (tests read it)."""
+        widget = self.query_one("#callback-wait", Static)
+        return str(widget.content) if widget.display else ""
 
     def note_redeliveries(self, count: int) -> None:
         """The receiver's own count of redeliveries it answered but did not pass on."""
