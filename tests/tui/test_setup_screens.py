@@ -244,6 +244,28 @@ async def test_bad_credentials_then_retry(sandbox: Any) -> None:
         assert not panel.visible
 
 
+async def test_refusal_stays_explained_when_next_follows_typing_at_once(sandbox: Any) -> None:
+    """Ctrl+N pressed while the typed keys are still being handled: the refusal and its hint
+    stay on screen once everything pending has run, not only "Verify failed"."""
+    app = WizardApp(make_context(sandbox, secrets=Secrets(oauth_client_secret="x")))
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        screen = await goto(pilot, "credentials")
+        secret = screen.query_one("#client-secret", Input)
+        secret.value = ""
+        secret.focus()
+        await pilot.press(*"wrong-secret", "ctrl+n")
+        panel = screen.query_one("#error-panel")
+        await wait_until(pilot, lambda: panel.visible and not screen._step_running, "refused")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert panel.visible
+        assert "refused the client id and client secret" in str(
+            screen.query_one("#error-message", Static).content
+        )
+        assert "API Credentials" in str(screen.query_one("#error-hint", Static).content)
+
+
 async def test_13609_shows_hint_and_retry_succeeds(sandbox: Any) -> None:
     app = make_app(sandbox)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
