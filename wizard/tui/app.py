@@ -5,9 +5,9 @@ shared state in the Session, and the pages come from the engine's registry
 (`wizard.engine.registry.PAGES`), so the screens can never disagree with the engine about what
 comes next or what number a step has.
 
-Bindings: F1 help, Ctrl+T light/dark theme, Ctrl+P command palette ("Go to step: ...", "Toggle
-light/dark theme", "Help"), Ctrl+Q quit. Step screens add Ctrl+N Next, Ctrl+B Back, Ctrl+E
-request preview, Ctrl+R retry.
+Bindings: F1 help, F2 show/hide the sidebar, Ctrl+T light/dark theme, Ctrl+P command palette
+("Go to step: ...", "Toggle light/dark theme", "Help"), Ctrl+Q quit. Step screens add Ctrl+N
+Next, Ctrl+B Back, Ctrl+E request preview, Ctrl+R retry.
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ import importlib
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Static
 
 from wizard.core.errors import sentence
 from wizard.engine.registry import PAGE_BY_KEY, PAGES, STEP_PAGES, Page, summary
 from wizard.engine.step import StepId
 from wizard.session.session import Session
+from wizard.tui import fit
 from wizard.tui.messages import ContextReady, ProgressChanged
 
 DARK_THEME = Theme(
@@ -112,6 +114,7 @@ class WizardApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {WizardCommands}
     BINDINGS: ClassVar = [
         Binding("f1", "help", "Help"),
+        Binding("f2", "toggle_sidebar", "Steps", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme"),
     ]
 
@@ -126,6 +129,8 @@ class WizardApp(App[int]):
         self.startup_error: str | None = None
         """Why start-up failed, as a sentence for stderr; None when it did not."""
         self._preview_collapsed: bool | None = None
+        self.sidebar_shown: bool | None = None
+        """The person's F2 choice (True: shown); None until F2 is pressed (by width, then)."""
         self.register_theme(DARK_THEME)
         self.register_theme(LIGHT_THEME)
         self.theme = DARK_THEME.name
@@ -133,6 +138,7 @@ class WizardApp(App[int]):
     # -- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.fit_to(self.size.width, self.size.height)
         self.sub_title = "sandbox" if self.ctx.sandbox or self.ctx.start_sandbox else self.SUB_TITLE
         self.push_screen(self._screen_for("welcome"))
         self._start()
@@ -257,6 +263,30 @@ class WizardApp(App[int]):
         keys = [p.key for p in PAGES]
         if key in keys and keys.index(key) > 0:
             self.goto(keys[keys.index(key) - 1])
+
+    # -- terminal size -------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_to(event.size.width, event.size.height)
+
+    def fit_to(self, width: int, height: int) -> None:
+        """The too-small notice below the minimum, the sidebar hidden when narrow or chosen so."""
+        small = fit.too_small(width, height)
+        self.set_class(small, fit.TOO_SMALL)
+        self.set_class(fit.sidebar_hidden(width, self.sidebar_shown), fit.SIDEBAR_HIDDEN)
+        if small:
+            text = fit.too_small_text(width, height)
+            for screen in self.screen_stack:
+                for notice in screen.query("#too-small").results(Static):
+                    notice.update(text)
+
+    @property
+    def sidebar_is_hidden(self) -> bool:
+        return self.has_class(fit.SIDEBAR_HIDDEN)
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_shown = self.sidebar_is_hidden
+        self.fit_to(self.size.width, self.size.height)
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ from wizard.engine.plan import Plan, PlannedRequest
 from wizard.engine.registry import PAGE_BY_KEY, STEP_BY_ID
 from wizard.engine.step import StepId
 from wizard.session.session import Session
+from wizard.tui import fit
 from wizard.tui.messages import EngineEvent, ProgressChanged
 from wizard.tui.widgets.request_preview import RequestPreview
 from wizard.tui.widgets.sidebar import Sidebar
@@ -288,6 +289,8 @@ class StepScreen(Screen[None]):
                     yield Button("Back", id="back", compact=True)
                     yield from self.compose_buttons()
                     yield Button(self.NEXT_LABEL, id="next", variant="primary", compact=True)
+        size = self.app.size
+        yield Static(fit.too_small_text(size.width, size.height), id="too-small", markup=False)
         yield StepFooter()
 
     def _heading(self) -> str:

@@ -25,6 +25,7 @@ KEYS = (
     ("Ctrl+P", "Command palette: go to a step, switch theme, help"),
     ("Ctrl+T", "Switch between the light and dark theme"),
     ("F1", "This help"),
+    ("F2", "Show or hide the steps sidebar (hidden by itself under 100 columns)"),
     ("Tab", "Next field"),
     ("Ctrl+Q", "Quit (progress is saved after every step)"),
 )

@@ -148,10 +148,11 @@ class SendScreen(StepScreen):
     NEXT_LABEL = "Send"
     AUTO_ADVANCE = False
 
+    # The form's share of the page is in wizard.tcss (the app's CSS wins over DEFAULT_CSS).
     DEFAULT_CSS = """
     SendScreen #callbacks {
         height: 1fr;
-        min-height: 6;
+        min-height: 4;
         max-height: 100%;
     }
     """
