@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from tests.tui.scenes import goto, make_app, started, wait_until
 from tests.tui.scenes_flow import send_delivered_scene
+from wizard.engine.step import StepId
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -32,6 +33,9 @@ async def test_too_small_says_so_and_the_sidebar_steps_aside(sandbox: Any) -> No
         assert "Terminal too small: 60x20" in str(notice.content)
         assert "at least 80 columns and 24 rows" in str(notice.content)
         assert not main.region.height  # no half-drawn form with Next off-screen
+        await pilot.press("ctrl+n")  # nothing runs unseen
+        await pilot.pause()
+        assert not screen._step_running and not app.ctx.is_done(StepId.VERIFY)
 
         sidebar = screen.query_one("#sidebar")
         await pilot.resize_terminal(80, 24)

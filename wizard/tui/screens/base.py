@@ -547,8 +547,11 @@ class StepScreen(Screen[None]):
         """Next as a person asks for it (Ctrl+N, the button, Enter in a field).
 
         From the first time on, empty fields show what they need; then the screen's own
-        `action_next` decides what Next means there.
+        `action_next` decides what Next means there. Below the supported size the step is
+        hidden behind the too-small notice: nothing runs that the person cannot see.
         """
+        if self.app.has_class(fit.TOO_SMALL):
+            return
         if not self._step_running and not self.steps_done():
             self._next_tried = True
             self.show_problems()
@@ -571,7 +574,7 @@ class StepScreen(Screen[None]):
         self.run_steps(*pending)
 
     def action_back(self) -> None:
-        if not self._step_running:
+        if not self._step_running and not self.app.has_class(fit.TOO_SMALL):
             self.go_back()
 
     def action_retry(self) -> None:
