@@ -75,7 +75,9 @@ async def _verify_and_land(pilot: Any, server: Any) -> Any:
     the first unfinished step, not on the Sub-account page."""
     app: WizardApp = pilot.app
     await wait_until(pilot, lambda: app.ready and getattr(app.screen, "ui_ready", False), "up")
-    resume = str(app.screen.query_one("#resume", Static).content)
+    notice = app.screen.query_one("#resume", Static)
+    assert notice.region.y < app.screen.query_one("#plan").region.y  # first on the page
+    resume = str(notice.content)
     assert "Saved progress for account 9900000: 8 of 10 steps" in resume
     assert "callback password was not kept" in resume
     assert str(app.screen.query_one("#next", Button).label) == "Verify to resume"

@@ -136,6 +136,9 @@ class WelcomeScreen(StepScreen):
     NEXT_LABEL = "Start"
 
     def compose_body(self) -> ComposeResult:
+        # First: saved progress (and sandbox mode) is what a returning person needs to see,
+        # even on a 24-row terminal where the plan and the prerequisites scroll.
+        yield Static("", id="resume", classes="notice", markup=False)
         yield Static("What will happen", classes="section-title")
         yield Static(plan_table(), id="plan", classes="note")
         yield Static("Before you start (from the guide)", classes="section-title")
@@ -143,7 +146,6 @@ class WelcomeScreen(StepScreen):
             for key, text in PREREQUISITES:
                 yield PrerequisiteRow(key, text, ticked=self.ctx.sandbox)
         yield Static("", id="prereq-note", classes="note", markup=False)
-        yield Static("", id="resume", classes="notice", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
         yield Button("Start over", id="start-over", compact=True, variant="warning")
