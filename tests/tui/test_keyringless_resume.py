@@ -134,6 +134,7 @@ async def test_new_credentials_make_the_outcome_arrive(sandbox: Any, no_keyring:
         panel = page.query_one("#lost-password")
         await wait_until(pilot, lambda: panel.display, "the lost-password explanation")
         assert "not on this computer" in str(page.query_one("#lost-text", Static).content)
+        assert panel.region.y < page.query_one("#form").region.y  # first, in view
         page.query_one("#renew-credentials", Button).focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: not ctx.callback_password_lost, "new credentials")

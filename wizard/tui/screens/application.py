@@ -46,7 +46,7 @@ class LostPasswordPanel(Vertical):
         height: auto;
         border-left: thick $warning;
         padding: 0 1;
-        margin: 1 0 0 0;
+        margin: 0 0 1 0;
     }
     LostPasswordPanel #lost-text { height: auto; }
     LostPasswordPanel .lost-row { height: auto; margin-top: 1; }
@@ -143,9 +143,10 @@ class ApplicationScreen(StepScreen):
 
     def on_mount(self) -> None:
         # Outside the form, which is disabled once the step is done: the fixes must stay usable.
+        # Above it, so a 24-row terminal shows the problem and its buttons without scrolling.
         panel = LostPasswordPanel(id="lost-password")
         panel.display = False
-        self.query_one("#step-body").mount(panel, after="#done-panel")
+        self.query_one("#step-body").mount(panel, before="#form")
         self.call_after_refresh(self._show_lost_password)
         # StepScreen.on_mount runs after this (Textual calls handlers along the MRO).
 
