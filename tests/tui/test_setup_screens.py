@@ -542,6 +542,36 @@ async def test_no_keyring_keeps_secrets_in_memory(sandbox: Any) -> None:
         keyring.set_keyring(previous)
 
 
+async def test_one_keyring_word_and_none_when_the_secret_is_in_the_environment(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a keyring: the warning shows once (the note before Verify, the done panel
+    after), and not at all when BW_CLIENT_SECRET holds the secret."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        app = account_app(sandbox)
+        async with app.run_test(size=TERMINAL_SIZE) as pilot:
+            await started(pilot)
+            screen = await goto(pilot, "credentials")
+            screen.query_one("#client-secret", Input).value = sandbox.config.identity.client_secret
+            await press_next_and_wait(pilot, StepId.VERIFY)
+            await wait_until(pilot, lambda: screen.saved_lines, "the saved lines")
+            assert not screen.query_one("#keyring-note").display
+            assert "stays in memory" in str(screen.query_one("#done-panel", Static).content)
+
+        monkeypatch.setenv("BW_CLIENT_SECRET", sandbox.config.identity.client_secret)
+        app = account_app(sandbox)
+        async with app.run_test(size=TERMINAL_SIZE) as pilot:
+            await started(pilot)
+            screen = await goto(pilot, "credentials")
+            note = str(screen.query_one("#keyring-note", Static).content)
+            assert "No usable keyring" not in note
+            assert "comes from BW_CLIENT_SECRET" in note
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_preview_renders_the_client_body_with_passwords_masked() -> None:
     """The Application step plans its POST with the client's own body, password masked."""
     from rich.console import Console as RichConsole

@@ -137,6 +137,12 @@ class CredentialsScreen(StepScreen):
             where = "Bandwidth's test environment (messages still go to production). "
         if ctx.store is None:
             return where + "Secrets stay in memory for this session."
+        from wizard.storage.credentials import SecretName
+
+        env_var = ctx.store.env_var(SecretName.OAUTH_CLIENT_SECRET)
+        if ctx.store.env.get(env_var):
+            # Nothing to save: whether a keyring exists does not matter to this person.
+            return where + f"The client secret comes from {env_var}; nothing is saved for it."
         status = ctx.store.status()
         if status.usable:
             return where + status.explanation + " They are saved only after Verify succeeds."
@@ -191,6 +197,11 @@ class CredentialsScreen(StepScreen):
             return
         change = self.query_one("#change", Button)
         change.display = self.steps_done()
+        # Once verified without a keyring, the done panel says the secret stays in memory:
+        # one warning, not two.
+        store = self.ctx.store
+        unusable = store is not None and not self.ctx.sandbox and not store.status().usable
+        self.query_one("#keyring-note").display = not (self.steps_done() and unusable)
         change.disabled = self._step_running
         if self.ctx.sandbox and not self.steps_done():
             # The sandbox identity is never saved: promise only what happens.
