@@ -26,7 +26,7 @@ from wizard.callbacks.event import CallbackEvent
 from wizard.callbacks.tracker import MessageTracker
 from wizard.engine.registry import PAGES
 from wizard.engine.step import StepId
-from wizard.tui.screens.send import CarrierAdviceScreen
+from wizard.tui.screens.send import CarrierAdviceScreen, ConfirmSendAnother
 from wizard.tui.widgets.callback_log import CallbackLog
 from wizard.tui.widgets.composer import Composer, segment_line
 from wizard.tui.widgets.order_timeline import OrderTimeline
@@ -50,7 +50,14 @@ async def _send(pilot: Any, screen: Any, to: str, text: str | None = None) -> No
         screen.query_one("#text", TextArea).text = text
     await wait_until(pilot, lambda: screen.is_valid(), "the form to be valid")
     sent_before = len(screen.ctx.data(StepId.SEND).get("messages") or [])
-    screen.action_next()
+    if screen.sent():  # another message is its own action, confirmed
+        screen.action_send_another()
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, ConfirmSendAnother), "the confirmation"
+        )
+        await pilot.press("y")
+    else:
+        screen.action_next()
     await wait_until(
         pilot,
         lambda: (
@@ -216,7 +223,7 @@ async def test_failed_order_is_explained_and_can_be_ordered_again(sandbox: Any) 
         await pilot.pause()
         outcome = _shown(status.query_one("#timeline-outcome", Static))
         assert "FAILED" in outcome and "another area code" in outcome
-        assert status.query_one("#next", Button).disabled  # checking again cannot help
+        assert not status.query_one("#next", Button).display  # checking again cannot help
         assert not status.query_one("#retry", Button).display
         again = status.query_one("#order-again", Button)
         assert again.display
@@ -322,7 +329,11 @@ async def test_real_send_asks_first_with_carrier_advice(sandbox: Any) -> None:
         # Asked once per number: the next send goes straight out.
         before = len(app.ctx.data(StepId.SEND)["messages"])
         await wait_until(pilot, lambda: not send._step_running, "the first send to finish")
-        send.action_next()
+        send.action_send_another()
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ConfirmSendAnother), "the confirmation"
+        )
+        await pilot.press("y")
         await wait_until(
             pilot, lambda: len(app.ctx.data(StepId.SEND)["messages"]) > before, "second send"
         )

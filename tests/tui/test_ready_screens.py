@@ -38,6 +38,7 @@ from wizard.engine.step import StepId
 from wizard.session.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.ready import widget_id
+from wizard.tui.screens.send import ConfirmSendAnother
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -331,6 +332,7 @@ async def test_unassigned_number_is_blocked_before_the_post_sent_anyway_fails_th
 
         before = _messages_posted(sandbox)
         send = await _send(pilot)
+        await wait_until(pilot, lambda: send.blocked, "the refusal on the page")
         assert _messages_posted(sandbox) == before  # refused before the POST
         assert "was not checked" in _shown(send, "#error-message")
         anyway = send.query_one("#send-anyway", Button)
@@ -351,6 +353,13 @@ async def test_unassigned_number_is_blocked_before_the_post_sent_anyway_fails_th
         await wait_until(pilot, lambda: screen.loaded and screen.campaigns, "the campaigns")
         await _run_ready(pilot, screen)
         assert ctx.data(StepId.READY)["status"] == "SUCCESS"
-        send = await _send(pilot)
+        # A message went already, so Next no longer sends: "Send another…" does, confirmed.
+        send = await goto(pilot, "send")
+        await wait_until(pilot, lambda: send.is_valid(), "the message form")
+        send.action_send_another()
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ConfirmSendAnother), "the confirmation"
+        )
+        await pilot.press("y")
         await wait_until(pilot, lambda: _outcome(send) == "delivered", "message-delivered")
         assert "sent_anyway" not in ctx.data(StepId.SEND)["messages"][-1]

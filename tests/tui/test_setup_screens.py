@@ -208,9 +208,14 @@ async def test_next_only_when_inputs_valid(sandbox: Any) -> None:
         for bad in ("ftp://example.com/cb", "http://example.com/cb"):
             url.value = bad
             await wait_until(pilot, lambda: next_button.disabled, f"{bad} refused")
+        # In sandbox mode callbacks stay on this computer: an outside host is refused.
         url.value = "https://example.com/cb"
-        await wait_until(pilot, lambda: not next_button.disabled, "https accepted")
-        assert "example.com/cb" in screen_text(app)  # the preview follows the input
+        problem = screen.query_one("#callback-url-problem", Static)
+        await wait_until(pilot, lambda: "sandbox mode" in str(problem.content), "refused")
+        assert next_button.disabled
+        url.value = "http://127.0.0.1:8765/other-cb"
+        await wait_until(pilot, lambda: not next_button.disabled, "loopback accepted")
+        assert "8765/other-cb" in screen_text(app)  # the preview follows the input
 
 
 # -- errors on the step, with the hint and Retry ------------------------------------------------
@@ -234,6 +239,28 @@ async def test_bad_credentials_then_retry(sandbox: Any) -> None:
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: app.ctx.is_done(StepId.VERIFY), "verified")
         assert not panel.visible
+
+
+async def test_refusal_stays_explained_when_next_follows_typing_at_once(sandbox: Any) -> None:
+    """Ctrl+N pressed while the typed keys are still being handled: the refusal and its hint
+    stay on screen once everything pending has run, not only "Verify failed"."""
+    app = WizardApp(make_context(sandbox, secrets=Secrets(oauth_client_secret="x")))
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        screen = await goto(pilot, "credentials")
+        secret = screen.query_one("#client-secret", Input)
+        secret.value = ""
+        secret.focus()
+        await pilot.press(*"wrong-secret", "ctrl+n")
+        panel = screen.query_one("#error-panel")
+        await wait_until(pilot, lambda: panel.visible and not screen._step_running, "refused")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert panel.visible
+        assert "refused the client id and client secret" in str(
+            screen.query_one("#error-message", Static).content
+        )
+        assert "API Credentials" in str(screen.query_one("#error-hint", Static).content)
 
 
 async def test_13609_shows_hint_and_retry_succeeds(sandbox: Any) -> None:
@@ -505,6 +532,31 @@ async def test_no_keyring_keeps_secrets_in_memory(sandbox: Any, no_keyring: None
         # The session goes on with the secret in memory.
         assert app.ctx.engine is not None
         await app.ctx.engine.run_step(StepId.SUBACCOUNT, app.ctx.inputs)
+
+
+async def test_one_keyring_word_and_none_when_the_secret_is_in_the_environment(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+) -> None:
+    """Without a keyring: the warning shows once (the note before Verify, the done panel
+    after), and not at all when BW_CLIENT_SECRET holds the secret."""
+    app = account_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        screen = await goto(pilot, "credentials")
+        screen.query_one("#client-secret", Input).value = sandbox.config.identity.client_secret
+        await press_next_and_wait(pilot, StepId.VERIFY)
+        await wait_until(pilot, lambda: screen.saved_lines, "the saved lines")
+        assert not screen.query_one("#keyring-note").display
+        assert "stays in memory" in str(screen.query_one("#done-panel", Static).content)
+
+    monkeypatch.setenv("BW_CLIENT_SECRET", sandbox.config.identity.client_secret)
+    app = account_app(sandbox)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await started(pilot)
+        screen = await goto(pilot, "credentials")
+        note = str(screen.query_one("#keyring-note", Static).content)
+        assert "No usable keyring" not in note
+        assert "comes from BW_CLIENT_SECRET" in note
 
 
 def test_preview_renders_the_client_body_with_passwords_masked() -> None:

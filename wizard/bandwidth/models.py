@@ -267,6 +267,9 @@ class Order:
     completed_numbers: tuple[str, ...] = ()
     failed_numbers: tuple[str, ...] = ()
     errors: tuple[OrderError, ...] = ()
+    number_errors: tuple[tuple[str, OrderError], ...] = ()
+    """``(telephone number, reason)`` for each error that names the number it is about (a
+    PARTIAL order's ``<Error><TelephoneNumber>``): why that number in particular failed."""
     area_code: str | None = None
     quantity: int | None = None
     toll_free_pattern: str | None = None

@@ -664,6 +664,7 @@ def decode_order(doc: dict[str, Any], order_id: str = "") -> Order:
         completed_numbers=_full_numbers(child(content, "CompletedNumbers")),
         failed_numbers=_full_numbers(child(content, "FailedNumbers")),
         errors=errors,
+        number_errors=_order_number_errors(content),
         area_code=text(child(search, "AreaCode")) or None,
         quantity=_int_or_none(text(child(search, "Quantity"))),
         toll_free_pattern=text(child(toll_free, "TollFreeWildCardPattern")) or None,
@@ -681,6 +682,21 @@ def _order_errors(content: Any) -> list[tuple[str | None, str]]:
             if key in content:
                 _visit(key, content[key], found)
     return found
+
+
+def _order_number_errors(content: Any) -> tuple[tuple[str, OrderError], ...]:
+    """``<ErrorList><Error><Code/><Description/><TelephoneNumber/>``: the errors naming a number
+    (numbers SDK ``maps/error.py`` has ``telephone_number``)."""
+    found: list[tuple[str, OrderError]] = []
+    for entry in as_list(child(content, "ErrorList")):
+        for error in as_list(entry.get("Error")) if isinstance(entry, dict) else ():
+            if not isinstance(error, dict):
+                continue
+            number = text(error.get("TelephoneNumber"))
+            if number:
+                code = text(error.get("Code")) or text(error.get("ErrorCode"))
+                found.append((number, OrderError(code, text(error.get("Description")))))
+    return tuple(found)
 
 
 def decode_order_list(doc: dict[str, Any]) -> OrderListPage:

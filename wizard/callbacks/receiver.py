@@ -113,6 +113,9 @@ class CallbackReceiver:
         """Events read back from the log at start-up."""
         self.duplicates_ignored = 0
         """Redeliveries recognised (answered 2xx, not logged or emitted again)."""
+        self.refused_credentials = 0
+        """Callbacks that came with credentials other than this receiver's (401): the
+        application on Bandwidth has another password, so no event of it can arrive."""
         self.last_error: str | None = self._log.load_error
         """The last reason the log could not be read or written (Bandwidth is told to retry)."""
         self._pending: dict[str, asyncio.Future[None]] = {}
@@ -251,6 +254,8 @@ class CallbackReceiver:
         if request.method in ("GET", "HEAD"):
             return _answer(200, "bw-wizard is listening: Bandwidth POSTs callbacks here.")
         if self.requires_auth and not request.user.is_authenticated:
+            if request.headers.get("authorization"):
+                self.refused_credentials += 1  # not the challenge: wrong credentials
             return _answer(
                 401, "Authentication required.", {"www-authenticate": f'Basic realm="{self.realm}"'}
             )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from wizard.callbacks.error_codes import ErrorExplanation
@@ -68,7 +69,14 @@ class MessageTimeline:
     sent_here: bool = False
     """True when this wizard sent it (record_sent); False when known only from callbacks."""
     entries: list[TimelineEntry] = field(default_factory=list)
+    accepted_at: float | None = None
+    """The tracker's clock when the 202 came (None for a message known only from callbacks)."""
     _order: list[tuple[int, int]] = field(default_factory=list, repr=False)
+
+    @property
+    def heard(self) -> bool:
+        """True once any callback about it arrived (the 202 is not one)."""
+        return any(entry.stage != "accepted" for entry in self.entries)
 
     def _add(self, entry: TimelineEntry, sequence: int) -> None:
         sort_key = (_RANK.get(entry.stage, 5), sequence)
@@ -110,10 +118,20 @@ class MessageTimeline:
         return [entry for entry in self.entries if entry.stage == "received"]
 
 
-class MessageTracker:
-    """Matches callbacks to sent messages by message id, and replies to them by number."""
+USUAL_CALLBACK_WAIT = 15.0
+"""Seconds within which Bandwidth's callbacks usually arrive: message-sending within a second or
+two, delivered or failed a few seconds later. A longer silence is worth explaining."""
 
-    def __init__(self) -> None:
+
+class MessageTracker:
+    """Matches callbacks to sent messages by message id, and replies to them by number.
+
+    Its clock (monotonic by default, a test's own when given) times how long each message has
+    waited for its outcome, so a screen can say when the wait is longer than usual.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._messages: dict[str, MessageTimeline] = {}
         self._conversations: dict[str, list[TimelineEntry]] = {}
         self._applied: set[str] = set()
@@ -138,6 +156,7 @@ class MessageTracker:
             timeline.from_number, timeline.to, timeline.text = from_number, recipients, text
         if not timeline.sent_here:
             timeline.sent_here = True
+            timeline.accepted_at = self.clock()
             entry = TimelineEntry(
                 "accepted", time, ", ".join(recipients), "Bandwidth queued it (202)"
             )
@@ -217,6 +236,18 @@ class MessageTracker:
         if event.type == "message-received":
             return self._conversation_message(event.from_number or "", event.to)
         return self._messages.get(event.message_id or "")
+
+    def overdue(self, after: float = USUAL_CALLBACK_WAIT) -> list[tuple[MessageTimeline, float]]:
+        """Messages sent here still waiting for an outcome more than `after` seconds after their
+        202, each with how long it has waited, oldest first."""
+        now = self.clock()
+        waiting = []
+        for timeline in self._messages.values():
+            if timeline.sent_here and timeline.accepted_at is not None and not timeline.done:
+                waited = now - timeline.accepted_at
+                if waited > after:
+                    waiting.append((timeline, waited))
+        return waiting
 
     def get(self, message_id: str) -> MessageTimeline | None:
         return self._messages.get(message_id)

@@ -35,6 +35,8 @@ class OrderStatusChanged:
     failed_numbers: tuple[str, ...]
     next_poll: float | None
     """Seconds until the next poll, or None when the status is final."""
+    failure_reasons: tuple[tuple[str, str], ...] = ()
+    """(number, "code description") for each failed number the order explains."""
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ class Page:
     """0 for Welcome, then 1, 2, ... in the guide's order: headings, lists and file names."""
 
     @property
+    def label(self) -> str:
+        """``3. Application``: the one way the sidebar, the palette, Welcome and help name it."""
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    @property
     def slug(self) -> str:
         """``03-application``: how scenes and screenshots of this page are named."""
         return f"{self.number:02d}-{self.key}"

@@ -166,6 +166,28 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def sandbox_callback_url_problem(value: str) -> str | None:
+    """In sandbox mode callbacks stay on this computer.
+
+    The sandbox POSTs every message event (texts and numbers included) to the application's
+    callback URL; an outside host would get them, and the wizard's receiver, which the send
+    screen shows, would not. Sandbox mode promises that nothing leaves this computer, so an
+    outside host is refused rather than warned about.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(value.strip()).hostname or ""
+    except ValueError:
+        return None  # callback_url_problem says what is wrong with it
+    if not host or is_loopback_host(host):
+        return None
+    return (
+        f"In sandbox mode callbacks stay on this computer: the sandbox would send them to "
+        f"{host} and the wizard's receiver would hear nothing. Use a localhost address."
+    )
+
+
 def callback_url_problem(value: str) -> str | None:
     """https://..., or http:// only to this computer (the local receiver, the sandbox).
 

@@ -7,7 +7,7 @@ callback receiver, built by `Session.for_sandbox()` or `Session.for_account()` a
 
 Sandbox sessions keep nothing between runs (a new sandbox starts from its seed, so old ids would
 mean nothing): their progress file and callback log live in a temporary directory of their own,
-removed when the session closes, on SIGTERM/SIGHUP, or, after a crash, by the next session.
+removed when the session closes, on SIGTERM/SIGHUP, or, after a crash, at the next start.
 Account sessions read `settings.toml`, the keyring (or BW_... variables) and the account's
 progress file.
 
@@ -21,6 +21,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from wizard.session.connection import (
     sign_in,
 )
 from wizard.session.legacy import LegacyApiUser, find_legacy_api_user
-from wizard.session.workdir import SandboxWorkDir
+from wizard.session.workdir import SandboxWorkDir, sweep_stale_workdirs
 
 CallbackListener = Callable[[Any], None]
 
@@ -65,6 +66,19 @@ class ChooseAccount(WizardError):
                 "Enter the account id (BW_ACCOUNT_ID or account_id in the config).",
                 kind=Kind.VALIDATION,
             )
+
+
+class PasswordOrigin(StrEnum):
+    """Where the callback password the receiver checks came from: whether Bandwidth has it."""
+
+    STORED = "stored"
+    """The keyring or BW_CALLBACK_PASSWORD: what an earlier run gave the application."""
+    SENT = "sent"
+    """Sent to Bandwidth by this run (the Application step, or new credentials for it)."""
+    TYPED = "typed"
+    """Typed by the person as the application's old password (Bandwidth cannot confirm it)."""
+    MADE_UP = "made-up"
+    """Generated at start-up because none was stored: Bandwidth has never seen it."""
 
 
 SANDBOX_PROFILE = "sandbox"
@@ -132,6 +146,8 @@ class Session:
     """Why the callback receiver is not running, as a sentence, if it is not."""
     progress_profile: str | None = None
     """Which progress file (the account id, or "sandbox") `progress` is, if any."""
+    callback_password_origin: PasswordOrigin | None = None
+    """Where `inputs.callback_password` came from; None when the caller set it (tests, apply)."""
 
     _listeners: list[EventSink] = field(default_factory=list, repr=False)
     _callback_listeners: list[CallbackListener] = field(default_factory=list, repr=False)
@@ -181,6 +197,8 @@ class Session:
             settings_path,
         )
 
+        # What a sandbox run killed beyond catching (SIGKILL, a crash) left in the temp dir.
+        sweep_stale_workdirs()
         stored = read_settings_file(settings_path())
         if overrides:
             stored = settings_from_mapping({**stored.to_mapping(), **overrides}, source=source)
@@ -197,6 +215,8 @@ class Session:
         session.conn = conn
         session.secrets = session.stored_secrets(conn)
         session.inputs.callback_password = session.secrets.callback_password
+        if session.secrets.callback_password:
+            session.callback_password_origin = PasswordOrigin.STORED
         if conn.account_id:
             try:
                 session.open_progress_for(conn)
@@ -278,11 +298,10 @@ class Session:
             or _setting(self.settings, "callback_user")
             or DEFAULT_CALLBACK_USER
         )
-        password = (
-            self.inputs.callback_password
-            or self.secrets.callback_password
-            or generate_callback_password()
-        )
+        password = self.inputs.callback_password or self.secrets.callback_password
+        if not password:
+            password = generate_callback_password()
+            self.callback_password_origin = PasswordOrigin.MADE_UP
         self.inputs.callback_user = user
         self.inputs.callback_password = password
         try:
@@ -322,6 +341,39 @@ class Session:
         self.receiver, self.receiver_server = receiver, server
         self.receiver_url = server.url_for(receiver.path)
         self.receiver_error = None
+
+    async def use_callback_password(self, user: str, password: str, origin: PasswordOrigin) -> None:
+        """From now on the receiver checks `password` (sent to Bandwidth, or typed as the
+        application's old one); the inputs follow, so a later step sends the same."""
+        self.inputs.callback_user = user
+        self.inputs.callback_password = password
+        self.callback_password_origin = origin
+        await self.use_callback_credentials(user, password)
+
+    def application_callback_user(self) -> str | None:
+        """The user Bandwidth sends callbacks as, for the recorded application (None when the
+        application has no callback credentials, or is not recorded)."""
+        recorded = self.done.get(StepId.APPLICATION) or self.progress.get(StepId.APPLICATION)
+        if not recorded:
+            return None
+        if "callback_user" in recorded:
+            return recorded.get("callback_user") or None
+        # Recorded by an older version: the Application screen saved its user in the settings.
+        return _setting(self.settings, "callback_user")
+
+    @property
+    def callback_password_lost(self) -> bool:
+        """True when the recorded application checks callbacks against a password this run
+        does not have: the receiver made one up because neither the keyring nor
+        BW_CALLBACK_PASSWORD kept the old one, so it would refuse every callback (401)."""
+        return (
+            self.callback_password_origin is PasswordOrigin.MADE_UP
+            and self.application_callback_user() is not None
+        )
+
+    def recorded_steps(self) -> list[StepId]:
+        """Steps the progress file records, in order, before any is checked against the API."""
+        return [step for step in ORDER_OF_STEPS if self.progress.get(step) is not None]
 
     async def use_callback_credentials(self, user: str, password: str) -> None:
         """Restart the receiver (same port) when the application got other credentials."""
@@ -390,13 +442,13 @@ class Session:
             raise ChooseAccount(tuple(claims.accounts) if claims else ())
         conn = conn.with_account(account)
         self.open_progress_for(conn)
+        saved = None
         if not secrets.callback_password and not self.sandbox:
             # Kept under the account, which only the token named: read it now, so the
             # application and the receiver use the password already saved for this account.
             saved = self.stored_secrets(conn).callback_password
             if saved:
                 secrets = replace(secrets, callback_password=saved)
-                self.inputs.callback_password = self.inputs.callback_password or saved
         engine, clients = build_engine(
             conn, secrets, self.progress, on_event=self.dispatch, signed_in=signed_in
         )
@@ -405,6 +457,11 @@ class Session:
         if old is not None:
             with contextlib.suppress(Exception):
                 await old.aclose()
+        made_up = self.callback_password_origin is PasswordOrigin.MADE_UP
+        if saved and (made_up or not self.inputs.callback_password):
+            # The receiver started before the account was known, with a made-up password.
+            user = self.inputs.callback_user or DEFAULT_CALLBACK_USER
+            await self.use_callback_password(user, saved, PasswordOrigin.STORED)
         return engine
 
     # -- progress --------------------------------------------------------------------------
@@ -517,6 +574,9 @@ class Session:
         if isinstance(event, StepDone):
             self.done[event.step] = dict(event.data)
             self.resume_at = self.first_pending()
+            sent = event.data.get("credentials_sent") and not event.reused
+            if event.step is StepId.APPLICATION and sent:
+                self.callback_password_origin = PasswordOrigin.SENT
         for sink in list(self._listeners):
             sink(event)
 

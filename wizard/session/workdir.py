@@ -2,9 +2,11 @@
 
 The sandbox forgets everything when it stops, so nothing a sandbox run writes is worth keeping,
 and the callback log holds message texts and numbers that should not linger in /tmp. The
-directory is removed when the session closes; a process killed before that (SIGKILL, a crash)
-leaves its directory behind, and the next sandbox session removes every directory whose owner
-process is gone.
+directory is removed when the session closes, and on SIGTERM or SIGHUP (a closed terminal, a
+`kill`) before the signal takes its usual course: Python's default for both ends the process
+without running a single `finally`. A process killed in a way nothing can catch (SIGKILL, a
+crash) leaves its directory behind; the next start of the wizard, of any kind, removes every
+directory whose owner process is gone.
 """
 
 from __future__ import annotations
@@ -12,11 +14,22 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 PREFIX = "bw-wizard-sandbox-"
 OWNER_FILE = "owner.pid"
+HANGUP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+"""The signals that end a process politely; SIGHUP does not exist on Windows."""
+
+_LIVE: dict[Path, None] = {}
+"""This process's directories not yet removed, oldest first."""
+_PREVIOUS: dict[int, Any] = {}
+"""The handler each hang-up signal had before ours, restored once no directory is left."""
 
 
 class SandboxWorkDir:
@@ -32,11 +45,62 @@ class SandboxWorkDir:
         sweep_stale(base)
         path = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
         (path / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        _LIVE[path] = None
+        _watch_hangups()
         return cls(path)
 
     def remove(self) -> None:
         """Remove the directory and everything in it; safe to call twice."""
         shutil.rmtree(self.path, ignore_errors=True)
+        _LIVE.pop(self.path, None)
+        if not _LIVE:
+            _unwatch_hangups()
+
+
+def sweep_stale_workdirs() -> list[Path]:
+    """At any start of the wizard: remove what sessions killed by SIGKILL or a crash left."""
+    return sweep_stale(Path(tempfile.gettempdir()))
+
+
+def _watch_hangups() -> None:
+    """Remove this process's directories on SIGTERM/SIGHUP, then let the signal go on.
+
+    Only the main thread may set handlers; a handler installed later (the screens' own, which
+    closes the App and with it the session) takes over until it puts this one back.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in HANGUP_SIGNALS:
+        if signum in _PREVIOUS:
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            _PREVIOUS[signum] = signal.signal(signum, _on_hangup)
+
+
+def _unwatch_hangups() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum, previous in list(_PREVIOUS.items()):
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            if signal.getsignal(signum) is _on_hangup:
+                signal.signal(signum, previous)
+        del _PREVIOUS[signum]
+
+
+def _on_hangup(signum: int, frame: FrameType | None) -> None:
+    for path in list(_LIVE):
+        shutil.rmtree(path, ignore_errors=True)
+    _LIVE.clear()
+    previous = _PREVIOUS.pop(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+        return
+    if previous == signal.SIG_IGN:
+        return
+    # The default action: put it back and deliver the signal again, so the process ends the
+    # way the signal says (exit status and all), as if this handler had never been there.
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def stale_dirs(base: Path) -> list[Path]:

@@ -5,10 +5,11 @@ shared state in the Session, and the pages come from the engine's registry
 (`wizard.engine.registry.PAGES`), so the screens can never disagree with the engine about what
 comes next or what number a step has.
 
-Bindings: F1 help, F2 account status, Ctrl+T light/dark theme, Ctrl+P command palette ("Go to
-step: ...", "Account status", "Toggle light/dark theme", "Help"), Ctrl+Q quit. Step screens add
-Ctrl+N Next, Ctrl+B Back, Ctrl+E request preview, Ctrl+R retry. The Status screen is not a step:
-`open_status()` pushes it over whatever is showing.
+Bindings: F1 help, F2 account status, F9 show/hide the sidebar, Ctrl+T light/dark theme,
+Ctrl+P command palette ("Go to step: ...", "Account status", "Toggle light/dark theme",
+"Help"), Ctrl+Q quit. Step screens add Ctrl+N Next, Ctrl+B Back, Ctrl+E request preview,
+Ctrl+R retry. The Status screen is not a step: `open_status()` pushes it over whatever is
+showing.
 """
 
 from __future__ import annotations
@@ -17,17 +18,19 @@ import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Static
 
 from wizard.core.errors import sentence
 from wizard.engine.registry import PAGE_BY_KEY, PAGES, STEP_PAGES, Page, summary
 from wizard.engine.step import StepId
 from wizard.session.session import Session
+from wizard.tui import fit
 from wizard.tui.messages import ContextReady, ProgressChanged
 
 if TYPE_CHECKING:
@@ -74,7 +77,7 @@ class WizardCommands(Provider):
             if page.key in reachable:
                 commands.append(
                     (
-                        f"Go to step: {page.title}",
+                        f"Go to step: {page.label}",
                         "Open this step (done steps show what they recorded)",
                         _goto(app, page.key),
                     )
@@ -124,6 +127,7 @@ class WizardApp(App[int]):
     BINDINGS: ClassVar = [
         Binding("f1", "help", "Help"),
         Binding("f2", "status", "Status", show=False),
+        Binding("f9", "toggle_sidebar", "Steps", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme"),
     ]
 
@@ -140,6 +144,8 @@ class WizardApp(App[int]):
         self._preview_collapsed: bool | None = None
         self.status_probe: Probe | None = None
         """Replaces the Status screen's callback URL probe (None: a real POST to each URL)."""
+        self.sidebar_shown: bool | None = None
+        """The person's F9 choice (True: shown); None until F9 is pressed (by width, then)."""
         self.register_theme(DARK_THEME)
         self.register_theme(LIGHT_THEME)
         self.theme = DARK_THEME.name
@@ -147,6 +153,7 @@ class WizardApp(App[int]):
     # -- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.fit_to(self.size.width, self.size.height)
         self.sub_title = "sandbox" if self.ctx.sandbox or self.ctx.start_sandbox else self.SUB_TITLE
         self.push_screen(self._screen_for("welcome"))
         self._start()
@@ -271,6 +278,30 @@ class WizardApp(App[int]):
         keys = [p.key for p in PAGES]
         if key in keys and keys.index(key) > 0:
             self.goto(keys[keys.index(key) - 1])
+
+    # -- terminal size -------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_to(event.size.width, event.size.height)
+
+    def fit_to(self, width: int, height: int) -> None:
+        """The too-small notice below the minimum, the sidebar hidden when narrow or chosen so."""
+        small = fit.too_small(width, height)
+        self.set_class(small, fit.TOO_SMALL)
+        self.set_class(fit.sidebar_hidden(width, self.sidebar_shown), fit.SIDEBAR_HIDDEN)
+        if small:
+            text = fit.too_small_text(width, height)
+            for screen in self.screen_stack:
+                for notice in screen.query("#too-small").results(Static):
+                    notice.update(text)
+
+    @property
+    def sidebar_is_hidden(self) -> bool:
+        return self.has_class(fit.SIDEBAR_HIDDEN)
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_shown = self.sidebar_is_hidden
+        self.fit_to(self.size.width, self.size.height)
 
     # -- actions -------------------------------------------------------------------------------
 

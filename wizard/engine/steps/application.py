@@ -2,6 +2,11 @@
 
 The guide's first request. An application with the same name is found first and reused: a POST
 whose answer was lost must not leave a second application behind.
+
+What is recorded says whether Bandwidth got callback credentials from this step and for which
+user: Bandwidth never returns the password, so a later run that has lost it (no keyring, no
+BW_CALLBACK_PASSWORD) can tell that its receiver would refuse every callback, and
+`renew_callback_credentials` gives the application new ones.
 """
 
 from __future__ import annotations
@@ -53,14 +58,15 @@ class Application(Step):
                     callback_user=inputs.callback_user,
                     callback_password=inputs.callback_password,
                 )
-            return _record(existing, created=False, user=inputs.callback_user)
+                return _record(existing, created=False, sent=_sent(inputs))
+            return _record(existing, created=False, sent=None)
         app = await engine.dashboard.create_application(
             name,
             inputs.callback_url,
             callback_user=inputs.callback_user,
             callback_password=inputs.callback_password,
         )
-        return _record(app, created=True, user=inputs.callback_user)
+        return _record(app, created=True, sent=_sent(inputs))
 
     def summary(self, data: Mapping[str, Any]) -> str:
         verb = "created" if data.get("created") else "reusing"
@@ -102,16 +108,57 @@ class Application(Step):
         ]
 
 
-def _record(app: Any, *, created: bool, user: str | None) -> dict[str, Any]:
+def _sent(inputs: SetupInputs) -> str | None:
+    """The callback user whose password this step sent, or None when it sent none."""
+    return inputs.callback_user if inputs.callback_user and inputs.callback_password else None
+
+
+def _record(app: Any, *, created: bool, sent: str | None) -> dict[str, Any]:
     """What later steps, `export` and `teardown` need: the id, the callback URL and user (the
-    name only: the password stays in the keyring), and whether the wizard created it."""
+    name only: the password stays in the keyring), whether this run sent that user's password,
+    and whether the wizard created the application."""
     return {
         "application_id": app.id,
         "application_name": app.name,
         "callback_url": app.status_callback_url,
-        "callback_user": getattr(app, "callback_user", None) or user,
         "created": created,
+        "callback_user": sent or app.callback_user or None,
+        "credentials_sent": sent is not None,
     }
+
+
+async def renew_callback_credentials(
+    engine: StepContext, user: str, password: str
+) -> dict[str, Any]:
+    """Give the recorded application new callback credentials (a PUT keeping its name and
+    callback URL) and record them; what to do when the old password is lost.
+
+    Refused for an application with separate inbound and outbound URLs: one PUT would replace
+    both, which the Application step only does when a person said so.
+    """
+    recorded = dict(engine.data(StepId.APPLICATION))
+    app = await engine.dashboard.get_application(str(recorded["application_id"]))
+    if app.is_split:
+        raise WizardError(
+            f"The application “{app.name}” (id {app.id}) has separate inbound and outbound "
+            "callback URLs; new credentials through one PUT would replace both URLs.",
+            "Set the callback credentials in the Bandwidth App instead, or choose another "
+            "application on the Application step.",
+            kind=Kind.CONFLICT,
+        )
+    url = app.status_callback_url or str(recorded.get("callback_url") or "")
+    updated = await engine.dashboard.update_application(
+        app.id, name=app.name, callback_url=url, callback_user=user, callback_password=password
+    )
+    data = {
+        **recorded,
+        "application_name": updated.name or app.name,
+        "callback_url": updated.status_callback_url or url,
+        "callback_user": user,
+        "credentials_sent": True,
+    }
+    engine.save(StepId.APPLICATION, data)
+    return data
 
 
 STEP = Application()

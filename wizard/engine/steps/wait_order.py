@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import Kind, WizardError
+from wizard.core.phone import display
 from wizard.core.safe import printable
 from wizard.engine.events import OrderPolled, OrderStatusChanged
 from wizard.engine.inputs import SetupInputs
@@ -51,10 +52,13 @@ class WaitOrder(Step):
             "numbers": list(order.completed_numbers),
             "failed_numbers": list(order.failed_numbers),
             "errors": [list(error) for error in order.errors],
+            "number_errors": [
+                [number, error.code, error.description] for number, error in order.number_errors
+            ],
         }
 
     def summary(self, data: Mapping[str, Any]) -> str:
-        numbers = ", ".join(data.get("numbers") or [])
+        numbers = ", ".join(display(str(n)) for n in data.get("numbers") or [])
         failed = data.get("failed_numbers") or []
         text = f"order {data.get('status')}: {numbers}"
         return text + (f" ({len(failed)} failed)" if failed else "")
@@ -98,6 +102,7 @@ async def watch_order(engine: StepContext, order_id: str, *, timeout: float) -> 
                     completed,
                     tuple(order.failed_numbers),
                     interval,
+                    number_reasons(order.number_errors),
                 )
             )
             last_status, last_completed = order.status, completed
@@ -112,6 +117,23 @@ async def watch_order(engine: StepContext, order_id: str, *, timeout: float) -> 
                 kind=Kind.TIMEOUT,
             )
         await engine.sleep(interval or 0.0)
+
+
+def number_reasons(errors: Any) -> tuple[tuple[str, str], ...]:
+    """``(number, "5005 The telephone number is unavailable for ordering")`` for each error that
+    names a number, from an Order's `number_errors` or the recorded ``[number, code, text]``."""
+    reasons: list[tuple[str, str]] = []
+    for entry in errors or ():
+        if isinstance(entry, tuple) and len(entry) == 2 and not isinstance(entry[1], str):
+            number, error = entry
+            code, description = error.code, error.description
+        elif isinstance(entry, list | tuple) and len(entry) == 3:
+            number, code, description = entry
+        else:
+            continue
+        reason = " ".join(printable(str(part)) for part in (code, description) if part)
+        reasons.append((str(number), " ".join(reason.split())))
+    return tuple(reasons)
 
 
 def judge_order(order: Order) -> Order:

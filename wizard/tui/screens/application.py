@@ -5,6 +5,10 @@ sandbox) or to a tunnel found on this computer, because a loopback address is un
 Bandwidth. Callback credentials are generated, so nobody invents a weak one, and the receiver
 checks them on every callback. An application with the same name is found first and reused:
 a POST whose answer was lost must not leave a second application behind.
+
+Bandwidth never returns a callback password. A run that finds the application recorded but its
+password gone (no keyring, no BW_CALLBACK_PASSWORD) says so here and offers the two ways out:
+new credentials for the application (a PUT), or the old password typed in.
 """
 
 from __future__ import annotations
@@ -14,15 +18,59 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, Switch
 
 from wizard.engine.inputs import SetupInputs
 from wizard.engine.step import StepId
+from wizard.engine.steps.application import renew_callback_credentials
 from wizard.engine.validation import is_loopback_host
+from wizard.session.session import PasswordOrigin
 from wizard.storage.credentials import generate_callback_password
+from wizard.tui.messages import ProgressChanged
 from wizard.tui.screens.base import StepScreen, field
-from wizard.tui.widgets.validators import BasicUser, CallbackUrl, Name, Required
+from wizard.tui.widgets.validators import (
+    BasicUser,
+    CallbackUrl,
+    Name,
+    Required,
+    SandboxCallbackUrl,
+)
+
+
+class LostPasswordPanel(Vertical):
+    """The application's callback password is gone: why that matters, and the two fixes."""
+
+    DEFAULT_CSS = """
+    LostPasswordPanel {
+        height: auto;
+        border-left: thick $warning;
+        padding: 0 1;
+        margin: 0 0 1 0;
+    }
+    LostPasswordPanel #lost-text { height: auto; }
+    LostPasswordPanel .lost-row { height: auto; margin-top: 1; }
+    LostPasswordPanel .lost-row Input { width: 1fr; }
+    LostPasswordPanel Button { margin-left: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="lost-text", markup=False)
+        with Horizontal(classes="lost-row"):
+            yield Button(
+                "Give the application new credentials",
+                id="renew-credentials",
+                variant="warning",
+                compact=True,
+            )
+        with Horizontal(classes="lost-row"):
+            yield Input(
+                placeholder="or type the application's old callback password",
+                password=True,
+                id="old-callback-password",
+                compact=True,
+            )
+            yield Button("Use it", id="use-old-password", compact=True)
 
 
 class ApplicationScreen(StepScreen):
@@ -59,7 +107,7 @@ class ApplicationScreen(StepScreen):
             Input(
                 url,
                 placeholder="https://your-server.example.com/callbacks",
-                validators=[CallbackUrl()],
+                validators=[CallbackUrl(), *([SandboxCallbackUrl()] if ctx.sandbox else [])],
                 id="callback-url",
                 compact=True,
             ),
@@ -93,6 +141,15 @@ class ApplicationScreen(StepScreen):
 
     # -- state ---------------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        # Outside the form, which is disabled once the step is done: the fixes must stay usable.
+        # Above it, so a 24-row terminal shows the problem and its buttons without scrolling.
+        panel = LostPasswordPanel(id="lost-password")
+        panel.display = False
+        self.query_one("#step-body").mount(panel, before="#form")
+        self.call_after_refresh(self._show_lost_password)
+        # StepScreen.on_mount runs after this (Textual calls handlers along the MRO).
+
     def on_load(self) -> None:
         self.query_one("#existing-note").display = False
         self.after_typing(self._lookup)
@@ -121,7 +178,12 @@ class ApplicationScreen(StepScreen):
         ctx = self.ctx
         url = self.query_one("#callback-url", Input).value.strip()
         note = ""
-        if ctx.sandbox:
+        if ctx.sandbox and url and ctx.receiver_url and url != ctx.receiver_url:
+            note = (
+                f"Callbacks will go to {url}, not to the wizard's receiver ({ctx.receiver_url}): "
+                "the send screen shows only what reaches the receiver."
+            )
+        elif ctx.sandbox:
             note = "The sandbox sends callbacks to the wizard's own receiver on this computer."
         elif url and _is_loopback_url(url):
             note = "Bandwidth cannot reach this computer's loopback address. " + (
@@ -187,6 +249,24 @@ class ApplicationScreen(StepScreen):
             self._show_existing()
         else:
             self.query_one("#existing-note").display = False
+        self._show_lost_password()
+
+    def _show_lost_password(self) -> None:
+        panels = self.query(LostPasswordPanel)
+        if not panels or not panels.first().query("#lost-text"):
+            return  # not composed yet: on_mount shows it after the next refresh
+        panel = panels.first()
+        ctx = self.ctx
+        lost = ctx.callback_password_lost and self.steps_done()
+        panel.display = lost
+        if not lost:
+            return
+        app_id = ctx.data(StepId.APPLICATION).get("application_id")
+        panel.query_one("#lost-text", Static).update(
+            lost_password_text(str(app_id), ctx.application_callback_user() or "")
+        )
+        for button in panel.query(Button):
+            button.disabled = self._step_running
 
     def fill_inputs(self, inputs: SetupInputs) -> None:
         inputs.application_name = self.query_one("#app-name", Input).value.strip()
@@ -214,6 +294,65 @@ class ApplicationScreen(StepScreen):
     def _regenerate(self, event: Button.Pressed) -> None:
         event.stop()
         self.query_one("#callback-password", Input).value = generate_callback_password()
+
+    # -- a lost callback password ------------------------------------------------------------
+
+    @on(Button.Pressed, "#renew-credentials")
+    def _renew_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        ctx = self.ctx
+        engine = ctx.engine
+        user = ctx.application_callback_user() or ctx.inputs.callback_user or "bw-wizard"
+        # The receiver's own password: it already checks it, so nothing restarts.
+        password = ctx.inputs.callback_password or generate_callback_password()
+        if engine is None:
+            return
+
+        async def renew() -> dict[str, Any]:
+            data = await renew_callback_credentials(engine, user, password)
+            ctx.done[StepId.APPLICATION] = data
+            await ctx.use_callback_password(user, password, PasswordOrigin.SENT)
+            if not ctx.sandbox:
+                await asyncio.to_thread(self._save)
+            return data
+
+        self.run_io(renew, self._fixed, describe="Giving the application new callback credentials…")
+
+    @on(Button.Pressed, "#use-old-password")
+    @on(Input.Submitted, "#old-callback-password")
+    def _use_old_pressed(self, event: Button.Pressed | Input.Submitted) -> None:
+        event.stop()
+        ctx = self.ctx
+        typed = self.query_one("#old-callback-password", Input).value
+        if not typed:
+            self.set_status("Type the application's old callback password first.")
+            return
+        user = ctx.application_callback_user() or ctx.inputs.callback_user or "bw-wizard"
+
+        async def use_old() -> dict[str, Any]:
+            await ctx.use_callback_password(user, typed, PasswordOrigin.TYPED)
+            if not ctx.sandbox:
+                await asyncio.to_thread(self._save)
+            return dict(ctx.data(StepId.APPLICATION))
+
+        self.run_io(use_old, self._fixed, describe="Using the old callback password…")
+
+    def _fixed(self, data: dict[str, Any]) -> None:
+        origin = self.ctx.callback_password_origin
+        if origin is PasswordOrigin.TYPED:
+            self.set_status(
+                "The receiver now checks the password you typed. Bandwidth cannot confirm it: "
+                "if callbacks are still refused after a send, give the application new "
+                "credentials instead."
+            )
+        else:
+            self.set_status(
+                f"✓ Application {data.get('application_id')} has new callback credentials; "
+                "the receiver checks the same ones."
+            )
+        self.query_one("#old-callback-password", Input).value = ""
+        self.wizard.post_message(ProgressChanged())
+        self.refresh_state()
 
     # -- after the step ------------------------------------------------------------------------
 
@@ -266,3 +405,15 @@ def _is_loopback_url(url: str) -> bool:
     except ValueError:
         return False
     return is_loopback_host(host)
+
+
+def lost_password_text(app_id: str, user: str) -> str:
+    """Why a lost callback password matters, said where it can be fixed (and before a send)."""
+    return (
+        f"The callback password of application {app_id} (user “{user}”) is not on this "
+        "computer: the run that set it kept it in memory only (no keyring, no "
+        "BW_CALLBACK_PASSWORD). Bandwidth sends the old password with every callback, so the "
+        "wizard's receiver would refuse them all (401) and no message outcome would arrive. "
+        "Give the application new credentials (a PUT; saved to the keyring when there is "
+        "one), or type the old password if you still have it."
+    )

@@ -64,6 +64,7 @@ from wizard.engine.plan import Plan, PlannedRequest
 from wizard.engine.registry import PAGE_BY_KEY, STEP_BY_ID
 from wizard.engine.step import StepId
 from wizard.session.session import Session
+from wizard.tui import fit
 from wizard.tui.messages import EngineEvent, ProgressChanged
 from wizard.tui.widgets.request_preview import RequestPreview
 from wizard.tui.widgets.sidebar import Sidebar
@@ -288,6 +289,8 @@ class StepScreen(Screen[None]):
                     yield Button("Back", id="back", compact=True)
                     yield from self.compose_buttons()
                     yield Button(self.NEXT_LABEL, id="next", variant="primary", compact=True)
+        size = self.app.size
+        yield Static(fit.too_small_text(size.width, size.height), id="too-small", markup=False)
         yield StepFooter()
 
     def _heading(self) -> str:
@@ -446,7 +449,7 @@ class StepScreen(Screen[None]):
         except Exception:  # a half-typed form must never break the screen
             requests = []
         preview = self.query_one(RequestPreview)
-        preview.show(requests, self.auth_line())
+        preview.show(requests, self.auth_line(), sandbox=self.ctx.sandbox)
         preview.display = bool(requests) or (bool(self.STEPS) and not done)
         next_button = self.query_one("#next", Button)
         next_button.label = "Next" if done or not self.STEPS else self.NEXT_LABEL
@@ -546,8 +549,11 @@ class StepScreen(Screen[None]):
         """Next as a person asks for it (Ctrl+N, the button, Enter in a field).
 
         From the first time on, empty fields show what they need; then the screen's own
-        `action_next` decides what Next means there.
+        `action_next` decides what Next means there. Below the supported size the step is
+        hidden behind the too-small notice: nothing runs that the person cannot see.
         """
+        if self.app.has_class(fit.TOO_SMALL):
+            return
         if not self._step_running and not self.steps_done():
             self._next_tried = True
             self.show_problems()
@@ -570,7 +576,7 @@ class StepScreen(Screen[None]):
         self.run_steps(*pending)
 
     def action_back(self) -> None:
-        if not self._step_running:
+        if not self._step_running and not self.app.has_class(fit.TOO_SMALL):
             self.go_back()
 
     def action_retry(self) -> None:
@@ -597,9 +603,11 @@ class StepScreen(Screen[None]):
     ) -> None:
         self._retry = retry
         self.query_one(ErrorPanel).show(message, hint, can_retry=retry is not None)
+        self.add_class("-error")  # pages that share their height make room for the panel
 
     def clear_error(self) -> None:
         self.query_one(ErrorPanel).clear()
+        self.remove_class("-error")
 
     # -- running steps -----------------------------------------------------------------------
 

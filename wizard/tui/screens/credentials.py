@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from wizard.engine.events import StepDone, StepFailed
 from wizard.engine.plan import Plan, PlannedRequest
+from wizard.engine.registry import PAGE_OF_STEP, STEP_PAGES, Page
 from wizard.engine.step import StepId
 from wizard.engine.steps.verify import STEP as VERIFY
 from wizard.session.connection import API_CREDENTIALS_HELP, ConnectionSettings, Secrets
@@ -136,6 +137,12 @@ class CredentialsScreen(StepScreen):
             where = "Bandwidth's test environment (messages still go to production). "
         if ctx.store is None:
             return where + "Secrets stay in memory for this session."
+        from wizard.storage.credentials import SecretName
+
+        env_var = ctx.store.env_var(SecretName.OAUTH_CLIENT_SECRET)
+        if ctx.store.env.get(env_var):
+            # Nothing to save: whether a keyring exists does not matter to this person.
+            return where + f"The client secret comes from {env_var}; nothing is saved for it."
         status = ctx.store.status()
         if status.usable:
             return where + status.explanation + " They are saved only after Verify succeeds."
@@ -190,6 +197,11 @@ class CredentialsScreen(StepScreen):
             return
         change = self.query_one("#change", Button)
         change.display = self.steps_done()
+        # Once verified without a keyring, the done panel says the secret stays in memory:
+        # one warning, not two.
+        store = self.ctx.store
+        unusable = store is not None and not self.ctx.sandbox and not store.status().usable
+        self.query_one("#keyring-note").display = not (self.steps_done() and unusable)
         change.disabled = self._step_running
         if self.ctx.sandbox and not self.steps_done():
             # The sandbox identity is never saved: promise only what happens.
@@ -399,4 +411,28 @@ class CredentialsScreen(StepScreen):
 
     def steps_finished(self) -> None:
         self.refresh_state()
-        self.set_status("✓ Verified. Next: the sub-account.")
+        resume = self._resume_page()
+        if resume is not None:
+            done = sum(1 for p in STEP_PAGES if all(self.ctx.is_done(s) for s in p.steps))
+            self.set_status(
+                f"✓ Verified. Saved progress checked: {done} of {len(STEP_PAGES)} steps are "
+                f"done. Next: {resume.label}."
+            )
+        else:
+            self.set_status("✓ Verified. Next: the sub-account.")
+
+    def _resume_page(self) -> Page | None:
+        """The first unfinished page when saved progress goes past the next one, else None."""
+        pending = self.ctx.first_pending()
+        if pending is None or pending in STEP_PAGES[1].steps:
+            return None
+        return PAGE_OF_STEP[pending]
+
+    def go_next(self) -> None:
+        """After a verify that restored saved progress, straight to the first unfinished step:
+        walking every finished screen one at a time taught nothing."""
+        resume = self._resume_page() if self.steps_done() else None
+        if resume is not None:
+            self.wizard.goto(resume.key)
+        else:
+            super().go_next()

@@ -26,6 +26,7 @@ KEYS = (
     ("F2", "Account status: a read-only check of the account (as bw-wizard status)"),
     ("Ctrl+T", "Switch between the light and dark theme"),
     ("F1", "This help"),
+    ("F9", "Show or hide the steps sidebar (hidden by itself under 100 columns)"),
     ("Tab", "Next field"),
     ("Ctrl+Q", "Quit (progress is saved after every step)"),
 )
@@ -55,7 +56,7 @@ def _steps_table() -> Table:
     table.add_column("Why", ratio=1)
     for page in STEP_PAGES:
         why = " ".join(STEP_BY_ID[step].why for step in page.steps)
-        table.add_row(f"{page.number}. {page.title}", why)
+        table.add_row(page.label, why)
     return table
 
 

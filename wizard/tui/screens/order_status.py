@@ -14,13 +14,15 @@ from textual.widgets import Button
 
 from wizard.engine.events import OrderPolled, OrderStatusChanged, StepDone, StepFailed
 from wizard.engine.step import StepId
+from wizard.engine.steps.wait_order import number_reasons
 from wizard.tui.messages import EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.order import fit_buttons, forget_order
 from wizard.tui.widgets.order_timeline import OrderTimeline
 
 BAD_KINDS = frozenset({"order_failed", "order_backordered"})
-"""StepFailed kinds after which checking again will not help: only a new order will."""
+"""StepFailed kinds after which checking again will not help: only a new order will. Neither
+"Check again" nor Retry is offered after them."""
 
 
 class OrderStatusScreen(StepScreen):
@@ -83,6 +85,7 @@ class OrderStatusScreen(StepScreen):
             area_code=order.get("area_code"),
             quantity=order.get("quantity"),
             pattern=order.get("toll_free_pattern"),
+            reasons=number_reasons(data.get("number_errors")),
         )
 
     def watch(self) -> None:
@@ -108,6 +111,12 @@ class OrderStatusScreen(StepScreen):
         if not self.ctx.data(StepId.ORDER).get("order_id"):
             self.go_back()
             return
+        if self.last_failure in BAD_KINDS:
+            self.set_status(
+                f"The order is {self.timeline.status}: checking again will not change it. "
+                "“Order again” places a new order."
+            )
+            return
         self.clear_error()
         self.watch()
 
@@ -126,10 +135,13 @@ class OrderStatusScreen(StepScreen):
         again.display = bad
         again.disabled = self._step_running
         next_button = self.query_one("#next", Button)
+        next_button.display = True
         if not self.ctx.data(StepId.ORDER).get("order_id") and not self.steps_done():
             next_button.label = "Back to ordering"
-        elif self.last_failure == "order_failed":
-            next_button.disabled = True  # a FAILED order stays FAILED: order again instead
+        elif self.last_failure in BAD_KINDS:
+            # FAILED stays FAILED, and a backorder fills on Bandwidth's schedule, not on a
+            # press: no "Check again", only "Order again".
+            next_button.display = False
         fit_buttons(self)
 
     def done_lines(self) -> list[str]:
@@ -148,6 +160,7 @@ class OrderStatusScreen(StepScreen):
                 event.completed_numbers,
                 event.failed_numbers,
                 order_id=event.order_id,
+                reasons=event.failure_reasons,
             )
         elif isinstance(event, OrderPolled):
             self.timeline.polled(event.status, event.elapsed, event.next_poll)
@@ -156,8 +169,8 @@ class OrderStatusScreen(StepScreen):
         if event.step is not StepId.WAIT_ORDER:
             return
         self.last_failure = event.kind
-        if event.kind == "order_failed":
-            # Asking again cannot change a FAILED order: no Retry, only "Order again".
+        if event.kind in BAD_KINDS:
+            # Asking again cannot change a final order: no Retry, only "Order again".
             self.show_error(event.message, event.hint)
         self.timeline.failed(event.message, event.hint, event.kind)
         self.refresh_state()

@@ -30,7 +30,8 @@ from wizard.engine.step import StepId
 from wizard.tui.messages import CallbackArrived, EngineEvent, ProgressChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.order import fit_buttons
-from wizard.tui.widgets.callback_log import CallbackLog
+from wizard.tui.widgets.callback_log import CallbackLog, outcome_line
+from wizard.tui.widgets.callback_wait import callback_trouble, wait_note
 from wizard.tui.widgets.composer import Composer
 
 DEFAULT_TEXT = "Hello from bw-wizard: my first Bandwidth message."
@@ -89,15 +90,69 @@ class CarrierAdviceScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class ConfirmSendAnother(ModalScreen[bool]):
+    """Another message is a new, billed message to real phones: it is sent only when a person
+    says so here, never by Next."""
+
+    DEFAULT_CSS = """
+    ConfirmSendAnother { align: center middle; }
+    ConfirmSendAnother #another-box {
+        width: 70; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmSendAnother #another-text { height: auto; }
+    ConfirmSendAnother #another-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmSendAnother Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar = [
+        Binding("escape,n", "cancel", "Cancel"),
+        Binding("y", "confirm", "Send"),
+    ]
+
+    def __init__(self, destinations: tuple[str, ...], text: str) -> None:
+        super().__init__()
+        self.destinations = destinations
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(display(number) for number in self.destinations)
+        noun = "number" if len(self.destinations) == 1 else f"{len(self.destinations)} numbers"
+        words = " ".join(self.text.split())
+        preview = words if len(words) <= 60 else words[:59] + "…"
+        with Vertical(id="another-box"):
+            yield Static(
+                f"Send another message to {shown}?\n\n“{preview}”\n\nIt is a new message to "
+                f"the {noun} above, billed like the first.",
+                id="another-text",
+                markup=False,
+            )
+            with Horizontal(id="another-buttons"):
+                yield Button("Cancel \\[n]", id="another-cancel", compact=True)
+                yield Button("Send it \\[y]", id="another-send", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#another-cancel", Button).focus()
+
+    @on(Button.Pressed, "#another-send")
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#another-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
 class SendScreen(StepScreen):
     PAGE = "send"
     NEXT_LABEL = "Send"
     AUTO_ADVANCE = False
 
+    # The form's share of the page is in wizard.tcss (the app's CSS wins over DEFAULT_CSS).
     DEFAULT_CSS = """
     SendScreen #callbacks {
         height: 1fr;
-        min-height: 6;
+        min-height: 4;
         max-height: 100%;
     }
     """
@@ -117,6 +172,7 @@ class SendScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         inputs = self.ctx.inputs
         numbers = list(self.ctx.data(StepId.WAIT_ORDER).get("numbers") or [])
+        yield Static("", id="callback-trouble", classes="notice", markup=False)
         yield Composer(
             numbers,
             from_number=inputs.message_from,
@@ -154,6 +210,8 @@ class SendScreen(StepScreen):
         self._replay_earlier(log)
         self._listener = self._callback_arrived
         self.ctx.add_callback_listener(self._listener)
+        # Looks at the tracker's clock once a second: a wait is explained, never slept on.
+        self.set_interval(1.0, self.check_waiting)
         # StepScreen.on_mount runs after this (Textual calls handlers along the MRO).
 
     def on_unmount(self) -> None:
@@ -194,6 +252,28 @@ class SendScreen(StepScreen):
         receiver = self.ctx.receiver
         if receiver is not None:
             log.note_redeliveries(receiver.duplicates_ignored)
+        self._show_outcome()
+
+    def check_waiting(self) -> None:
+        """Explain a message still without an outcome after longer than Bandwidth takes."""
+        tracker = self.callback_log.tracker
+        receiver = self.ctx.receiver
+        refused = receiver.refused_credentials if receiver is not None else 0
+        note = wait_note(tracker.overdue(), callback_trouble(self.ctx), refused)
+        self.callback_log.show_wait(note)
+
+    def _show_outcome(self) -> None:
+        """The status line follows the last message's callbacks, destination by destination."""
+        data = self.ctx.data(StepId.SEND)
+        last = str(data.get("last_message_id") or "")
+        timeline = self.callback_log.timeline(last) if last else None
+        if timeline is None or not timeline.sent_here:
+            return
+        line = outcome_line(timeline)
+        message = next((m for m in data.get("messages") or [] if m.get("id") == last), {})
+        if message.get("sent_anyway"):
+            line = f"⚠ Sent anyway, as you chose. {line}"
+        self.set_status(line)
 
     def on_load(self) -> None:
         """Start where the typing starts: the destination, or the text once one is known."""
@@ -205,6 +285,11 @@ class SendScreen(StepScreen):
     def steps_done(self) -> bool:
         return False  # sending is never "done": the form stays open for the next message
 
+    def sent(self) -> bool:
+        """True once a message was sent (in this run or recorded by an earlier one): from then
+        on Next never sends; "Send another…" does, after a confirmation."""
+        return bool(self.ctx.data(StepId.SEND).get("messages"))
+
     def is_valid(self) -> bool:
         return self.ui_ready and super().is_valid() and self.composer.is_valid()
 
@@ -213,8 +298,23 @@ class SendScreen(StepScreen):
         if not self.ui_ready:
             return
         self.query_one("#form").disabled = False  # keep typing the next one while this sends
+        trouble = self.query_one("#callback-trouble", Static)
+        text = callback_trouble(self.ctx)
+        trouble.update(text)
+        trouble.display = bool(text)
         next_button = self.query_one("#next", Button)
-        next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
+        another = self.query_one("#send-another", Button)
+        sent = self.sent()
+        another.display = sent
+        another.disabled = self._step_running or not self.is_valid()
+        has_next = self.wizard.page_number(self.PAGE) < self.wizard.page_count()
+        # Once sent, Next only moves on: on the last page there is nowhere to go.
+        next_button.display = not sent or has_next
+        if sent:
+            next_button.label = "Next"
+            next_button.disabled = self._step_running or not has_next
+        else:
+            next_button.label = "Sending…" if self._step_running else self.NEXT_LABEL
         anyway = self.query_one("#send-anyway", Button)
         anyway.display = self.blocked
         anyway.disabled = self._step_running
@@ -236,6 +336,8 @@ class SendScreen(StepScreen):
         return []
 
     def compose_buttons(self) -> ComposeResult:
+        # "Send another…" asks first, naming the destinations: Next never sends twice.
+        yield Button("Send another…", id="send-another", variant="primary", compact=True)
         # Never the default and never on Enter or Ctrl+N: those reach `action_next`.
         yield Button("Send anyway", id="send-anyway", variant="error", compact=True)
         # Finish: once a message went, the wizard's last screen (export, status).
@@ -258,8 +360,41 @@ class SendScreen(StepScreen):
     # -- sending -----------------------------------------------------------------------------
 
     def action_next(self) -> None:
+        """Next (Ctrl+N, Enter in a field): sends the first message; after that it only moves
+        on, so a key pressed twice can never send twice."""
         if self._step_running:
             return
+        if self.sent():
+            self.set_status(
+                "Already sent: Next never sends again. To send another message, press "
+                "“Send another…” and confirm."
+            )
+            self.go_next()
+            return
+        self._compose_and_send()
+
+    @on(Button.Pressed, "#send-another")
+    def _send_another_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_send_another()
+
+    def action_send_another(self) -> None:
+        """Another message, on purpose: the confirmation names every destination."""
+        if self._step_running:
+            return
+        if not self.is_valid():
+            self._compose_and_send()  # says what to fix; sends nothing while invalid
+            return
+        draft = self.composer.draft()
+        self.app.push_screen(ConfirmSendAnother(draft.to, draft.text), self._another_answered)
+
+    def _another_answered(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self._compose_and_send()
+        else:
+            self.set_status("Not sent.")
+
+    def _compose_and_send(self) -> None:
         if not self.is_valid():
             problems = self.composer.problems()
             first = next(iter(problems.values()), "Some inputs still need attention.")
@@ -348,7 +483,7 @@ class SendScreen(StepScreen):
                 + " ".join(sent["sent_anyway"])
             )
         else:
-            self.set_status("✓ Accepted (202); the outcome comes as callbacks.")
+            self._show_outcome()
         self.wizard.post_message(ProgressChanged())
 
     # -- form events -------------------------------------------------------------------------

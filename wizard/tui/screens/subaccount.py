@@ -45,7 +45,7 @@ class SubaccountScreen(StepScreen):
         self.loaded = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("The account's sub-accounts", classes="section-title")
+        yield Static("The account's sub-accounts", classes="section-title", id="sites-title")
         yield OptionList(id="sites")
         with Vertical(id="new-site"):
             yield field(
@@ -118,7 +118,14 @@ class SubaccountScreen(StepScreen):
 
     def refresh_state(self) -> None:
         super().refresh_state()
-        if self.ui_ready and not self.steps_done() and self.choice() == NEW:
+        if not self.ui_ready:
+            return
+        done = self.steps_done()
+        # Done (a resume): the done panel names the sub-account; a list that was never
+        # loaded would only look empty.
+        for selector in ("#sites-title", "#sites"):
+            self.query_one(selector).display = not done or self.loaded
+        if not done and self.choice() == NEW:
             self.query_one("#next", Button).label = self.CREATE_LABEL
 
     def address(self) -> dict[str, str]:

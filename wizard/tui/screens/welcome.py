@@ -52,7 +52,7 @@ def plan_table() -> Table:
     table.add_column(ratio=1)
     table.add_column(ratio=1)
     half = (len(STEP_PAGES) + 1) // 2
-    numbered = [f"{page.number}. {page.title}" for page in STEP_PAGES]
+    numbered = [page.label for page in STEP_PAGES]
     for left, right in zip(numbered[:half], [*numbered[half:], ""], strict=False):
         table.add_row(left, right)
     return table
@@ -136,6 +136,9 @@ class WelcomeScreen(StepScreen):
     NEXT_LABEL = "Start"
 
     def compose_body(self) -> ComposeResult:
+        # First: saved progress (and sandbox mode) is what a returning person needs to see,
+        # even on a 24-row terminal where the plan and the prerequisites scroll.
+        yield Static("", id="resume", classes="notice", markup=False)
         yield Static("What will happen", classes="section-title")
         yield Static(plan_table(), id="plan", classes="note")
         yield Static("Before you start (from the guide)", classes="section-title")
@@ -143,7 +146,6 @@ class WelcomeScreen(StepScreen):
             for key, text in PREREQUISITES:
                 yield PrerequisiteRow(key, text, ticked=self.ctx.sandbox)
         yield Static("", id="prereq-note", classes="note", markup=False)
-        yield Static("", id="resume", classes="notice", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
         yield Button("Start over", id="start-over", compact=True, variant="warning")
@@ -180,6 +182,23 @@ class WelcomeScreen(StepScreen):
             lines.append(ctx.progress_error)
         if ctx.resume_error:
             lines.append(f"Saved progress could not be checked: {ctx.resume_error}")
+        recorded = ctx.recorded_steps()
+        if not done and recorded and ctx.engine is None:
+            # Saved progress, not checked yet: the credentials are needed to ask Bandwidth.
+            pages = [p for p in STEP_PAGES if all(s in recorded for s in p.steps)]
+            account = f" for account {ctx.account_id}" if ctx.account_id else ""
+            lines.append(
+                f"Saved progress{account}: {len(pages)} of {len(STEP_PAGES)} steps were done by "
+                "an earlier run. Verify your credentials and the wizard checks them with "
+                "Bandwidth, then goes on at the first unfinished step."
+            )
+            next_button.label = "Verify to resume"
+        if ctx.callback_password_lost:
+            lines.append(
+                "The application's callback password was not kept (no keyring, no "
+                "BW_CALLBACK_PASSWORD): the Application step says how to fix it, or message "
+                "outcomes will never arrive."
+            )
         if done and ctx.resume_at is not None:
             title = PAGE_OF_STEP[ctx.resume_at].title
             lines.append(
@@ -190,11 +209,13 @@ class WelcomeScreen(StepScreen):
         elif done:
             lines.append("Every step is done. Open any step from the sidebar to review it.")
             next_button.label = "Review"
-        else:
+        elif not recorded or ctx.engine is not None:
             next_button.label = "Start"
         resume.update("\n".join(lines))
         resume.display = bool(lines)
-        start_over.display = (bool(done) or bool(ctx.progress_error)) and not ctx.sandbox
+        start_over.display = (
+            bool(done) or bool(recorded) or bool(ctx.progress_error)
+        ) and not ctx.sandbox
         self._update_prereq_note()
         if self.focused is None:
             # Start was disabled until now; Enter should start.

@@ -147,6 +147,41 @@ def render_timeline(timeline: MessageTimeline, width: int = WIDE) -> Card:
     return Card(tuple(lines))
 
 
+def outcome_line(timeline: MessageTimeline) -> str:
+    """The send screen's status line for one message: what the callbacks say of every
+    destination so far, never just the 202 once some of them failed."""
+    outcomes = timeline.outcomes
+    destinations = list(timeline.to)
+    total = len(destinations)
+    failed = [n for n in destinations if outcomes.get(n) == "failed"]
+    delivered = [n for n in destinations if outcomes.get(n) == "delivered"]
+    waiting = total - len(failed) - len(delivered)
+    if not failed and not delivered:
+        return "✓ Accepted (202); the outcome comes as callbacks."
+    if total == 1:
+        if failed:
+            return f"✗ Failed: {_failure(timeline, failed[0])} (see the callback log)."
+        return f"✓ Delivered to {_shown_number(delivered[0])}."
+    parts = []
+    if failed:
+        parts.append(f"{len(failed)} of {total} failed")
+    if delivered:
+        parts.append(f"{len(delivered)} delivered")
+    if waiting:
+        parts.append(f"{waiting} still waiting")
+    mark = "✗" if failed else "✓"
+    summary = f"{mark} " + ", ".join(parts)
+    if failed:
+        codes = sorted({_failure(timeline, n) for n in failed})
+        summary += f" ({'; '.join(codes)})"
+    return summary + "."
+
+
+def _failure(timeline: MessageTimeline, number: str) -> str:
+    entry = next((e for e in timeline.entries if e.stage == "failed" and e.to == number), None)
+    return entry.label if entry is not None else "failed"
+
+
 def render_loose(event: CallbackEvent) -> Card:
     """An event that belongs to no known message (a reply out of the blue, an unknown type)."""
     text = Text()
@@ -180,6 +215,7 @@ class CallbackLog(VerticalScroll):
     CallbackLog .callback-card.-last { margin: 0; }
     CallbackLog #callback-empty { color: $text-muted; height: auto; }
     CallbackLog #callback-notes { color: $text-muted; height: auto; display: none; }
+    CallbackLog #callback-wait { color: $warning; height: auto; display: none; }
     """
 
     def __init__(
@@ -207,6 +243,7 @@ class CallbackLog(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(EMPTY_TEXT, id="callback-empty", markup=False)
         yield Static("", id="callback-notes", markup=False)
+        yield Static("", id="callback-wait", markup=False)
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -307,6 +344,21 @@ class CallbackLog(VerticalScroll):
                 "has no password set, so anyone could have sent them."
             )
         return "\n".join(lines)
+
+    def show_wait(self, note: str) -> None:
+        """Say why the latest message still has no outcome ("" hides it)."""
+        if not self.is_mounted:
+            return
+        widget = self.query_one("#callback-wait", Static)
+        if str(widget.content) != note:
+            widget.update(note)
+        widget.display = bool(note)
+
+    @property
+    def wait_text(self) -> str:
+        """What the wait note says now (tests read it)."""
+        widget = self.query_one("#callback-wait", Static)
+        return str(widget.content) if widget.display else ""
 
     def note_redeliveries(self, count: int) -> None:
         """The receiver's own count of redeliveries it answered but did not pass on."""

@@ -63,6 +63,11 @@ _ROW_WIDTH = 4 + _STAGE_WIDTH + 10
 """Icon, status and elapsed time: what a timeline row needs before its explanation."""
 
 
+def _last_ten(number: str) -> str:
+    """The national part of a US number, so 2225550101 and +12225550101 match."""
+    return "".join(ch for ch in str(number) if ch.isdigit())[-10:]
+
+
 def format_elapsed(seconds: float) -> str:
     """0.4 s, 12.0 s, 2 m 05 s: tenths while short, whole seconds once minutes count."""
     seconds = max(0.0, seconds)
@@ -132,6 +137,8 @@ class OrderTimeline(Vertical):
         self.completed: tuple[str, ...] = ()
         """Numbers the order has added so far."""
         self.failed_numbers: tuple[str, ...] = ()
+        self.failure_reasons: dict[str, str] = {}
+        """Last ten digits of a failed number -> "code description", as the order said."""
         self.polls = 0
         """How many times the engine asked for the order's status."""
         self.next_poll: float | None = None
@@ -173,6 +180,7 @@ class OrderTimeline(Vertical):
         self.stages = [Stage(status, None)] if status else []
         self.completed = ()
         self.failed_numbers = ()
+        self.failure_reasons = {}
         self.polls = 0
         self.next_poll = None
         self.watching = True
@@ -189,12 +197,14 @@ class OrderTimeline(Vertical):
         area_code: str | None = None,
         quantity: int | None = None,
         pattern: str | None = None,
+        reasons: Iterable[tuple[str, str]] = (),
     ) -> None:
         """A result recorded by an earlier run: the final status, without elapsed times."""
         self.start(order_id, status=None, area_code=area_code, quantity=quantity, pattern=pattern)
         self.stages = [Stage(status, None)]
         self.completed = tuple(completed)
         self.failed_numbers = tuple(failed)
+        self._note_reasons(reasons)
         self.watching = False
         self._render_all()
 
@@ -206,6 +216,7 @@ class OrderTimeline(Vertical):
         failed: Iterable[str] = (),
         *,
         order_id: str | None = None,
+        reasons: Iterable[tuple[str, str]] = (),
     ) -> None:
         """The engine saw a new status (or new numbers): add it to the timeline."""
         self.order_id = order_id or self.order_id
@@ -219,7 +230,12 @@ class OrderTimeline(Vertical):
             self.stages.append(Stage(status, elapsed))
         self.completed = tuple(completed)
         self.failed_numbers = tuple(failed)
+        self._note_reasons(reasons)
         self._render_all()
+
+    def _note_reasons(self, reasons: Iterable[tuple[str, str]]) -> None:
+        for number, reason in reasons:
+            self.failure_reasons[_last_ten(number)] = reason
 
     def polled(self, status: str, elapsed: float, next_poll: float | None) -> None:
         """Every poll, changed or not: drives the 'checked N times, next in X s' line."""
@@ -339,6 +355,12 @@ class OrderTimeline(Vertical):
         if not self.polls:
             return "Waiting for the first status check…" if self.watching else ""
         times = "once" if self.polls == 1 else f"{self.polls} times"
+        if self.status == "BACKORDERED" and not self.watching:
+            # Not "final": a backorder may still fill, only not while anyone waits here.
+            return (
+                f"Checked {times}; the wizard stopped checking: a backorder fills on "
+                "Bandwidth's schedule (hours or days), if at all."
+            )
         if self.next_poll is None or not self.watching:
             return f"Checked {times}; the status is final, no more checks."
         return f"Checked {times}; next check in {self.next_poll:.1f} s."
@@ -354,7 +376,13 @@ class OrderTimeline(Vertical):
                 text.append("\n")
             text.append(self.FAILED_TITLE, style="bold")
             text.append(f" ({len(self.failed_numbers)})\n")
-            text.append("\n".join(f"  ✗ {display(n)}" for n in self.failed_numbers), style="red")
+            for index, number in enumerate(self.failed_numbers):
+                if index:
+                    text.append("\n")
+                text.append(f"  ✗ {display(number)}", style="red")
+                reason = self.failure_reasons.get(_last_ten(number))
+                if reason:
+                    text.append(f"  {reason}")
         return text
 
     def _outcome(self) -> tuple[str, str]:

@@ -5,12 +5,14 @@ The requests come from the steps themselves (``Step.planned_requests``), built w
 builders the clients use, so the preview cannot drift from what is sent; the steps mask every
 password before a request is planned, and the Authorization line names the user only. In sandbox
 mode URLs are shown with Bandwidth's host (``Session.public_url``): that is what the guide shows,
-and it keeps snapshots free of the sandbox's random port.
+and it keeps snapshots free of the sandbox's random port. So as not to pretend, each such request
+then says that it goes to the local sandbox, standing in for that host.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -34,8 +36,19 @@ def pretty_xml(body: str) -> str:
     return "\n".join(lines)
 
 
-def render_requests(requests: Sequence[PlannedRequest], auth_line: str = "") -> RenderableType:
-    """The requests as text: ``POST url`` in bold, the auth line, then the indented body."""
+def stand_in_line(url: str) -> str:
+    """Where a request shown with Bandwidth's host really goes in sandbox mode."""
+    host = urlsplit(url).hostname or "Bandwidth"
+    return f"Sent to the local sandbox, which stands in for {host}."
+
+
+def render_requests(
+    requests: Sequence[PlannedRequest], auth_line: str = "", *, sandbox: bool = False
+) -> RenderableType:
+    """The requests as text: ``POST url`` in bold, the auth line, then the indented body.
+
+    `sandbox`: the URLs name Bandwidth's hosts but the requests go to the local sandbox.
+    """
     parts: list[RenderableType] = []
     for index, request in enumerate(requests):
         if index:
@@ -45,6 +58,8 @@ def render_requests(requests: Sequence[PlannedRequest], auth_line: str = "") -> 
         head.append(" ")
         head.append(request.url, style="underline")
         parts.append(head)
+        if sandbox:
+            parts.append(Text(stand_in_line(request.url), style="dim"))
         if request.note:
             parts.append(Text(request.note, style="italic dim"))
         if auth_line and request.method:
@@ -80,16 +95,19 @@ class RequestPreview(Collapsible):
         self.requests: tuple[PlannedRequest, ...] = ()
         """What is shown now; tests read it instead of scraping the screen."""
 
-    def show(self, requests: Sequence[PlannedRequest], auth_line: str = "") -> None:
+    def show(
+        self, requests: Sequence[PlannedRequest], auth_line: str = "", *, sandbox: bool = False
+    ) -> None:
         self.requests = tuple(requests)
         count = len(self.requests)
         if count:
             first = self.requests[0]
-            suffix = f" +{count - 1}" if count > 1 else ""
+            # Never " +1": beside an endpoint that lists phone numbers it reads as one.
+            suffix = f" (and {count - 1} more)" if count > 1 else ""
             self.title = f"Request: {first.method} …/{_tail(first.url)}{suffix}"
         else:
             self.title = "Request"
-        self._body.update(render_requests(self.requests, auth_line))
+        self._body.update(render_requests(self.requests, auth_line, sandbox=sandbox))
 
 
 def _tail(url: str) -> str:

@@ -16,17 +16,20 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wizard.core.phone import display
-from wizard.engine.registry import PAGES, STEP_BY_ID, Page
+from wizard.engine.registry import PAGES, STEP_BY_ID
 from wizard.engine.step import StepId
 
 
 def short_id(value: Any, width: int = 12) -> str:
-    """An id cut to fit the sidebar; lists (ordered numbers) show the first and a count."""
+    """An id cut to fit the sidebar; lists (ordered numbers) show the first and how many.
+
+    "(of 2)", never "+1": next to a phone number a "+1" reads as its country code.
+    """
     if isinstance(value, list | tuple):
         if not value:
             return ""
         first = str(value[0])
-        return first + (f" +{len(value) - 1}" if len(value) > 1 else "")
+        return first + (f" (of {len(value)})" if len(value) > 1 else "")
     text = str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -83,7 +86,7 @@ class Sidebar(OptionList):
             style = "bold" if current else ("" if is_done else "dim")
             prompt = Text()
             prompt.append(f"{mark} ", style="bold green" if mark == "✓" else style)
-            prompt.append(_label(page), style=style)
+            prompt.append(page.label, style=style)
             for step in page.steps:
                 line = recorded_line(step, done[step]) if step in done else ""
                 if line:
@@ -98,7 +101,3 @@ class Sidebar(OptionList):
         key = (event.option.id or "").removeprefix("row-")
         if key != self.current_page:
             self.post_message(self.Navigate(key))
-
-
-def _label(page: Page) -> str:
-    return f"{page.number}. {page.title}" if page.number else page.title

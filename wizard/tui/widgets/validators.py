@@ -161,3 +161,10 @@ class TextLength(Validator):
 def _first_media_problem(value: str) -> str | None:
     _, errors = rules.parse_media_urls(value)
     return errors[0].message if errors else None
+
+
+class SandboxCallbackUrl(Rule):
+    """Sandbox mode: the callback URL must be this computer (the wizard's own receiver)."""
+
+    def __init__(self) -> None:
+        super().__init__(rules.sandbox_callback_url_problem)
