@@ -25,7 +25,7 @@ demo: $(RUN_STAMP)
 
 test: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 # Draws screenshots/ from the snapshot tests' scenes; never rewrites the reviewed snapshots.
 screenshots: $(TEST_STAMP)

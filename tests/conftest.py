@@ -12,6 +12,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -152,3 +153,34 @@ def no_keyring(swap_keyring: Callable[[keyring.backend.KeyringBackend], None]) -
     from keyring.backends import fail
 
     swap_keyring(fail.Keyring())
+
+
+# -- the fault matrix's table, printed after the run (also without -s) -------------------------
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands the fault-matrix cells it ran to the controller."""
+    from tests.reliability import matrix
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fault_matrix"] = matrix.export()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The xdist controller joins each worker's cells."""
+    from tests.reliability import matrix
+
+    matrix.merge(getattr(node, "workeroutput", {}).get("fault_matrix"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.reliability import matrix
+
+    lines = matrix.table()
+    if not lines:
+        return
+    terminalreporter.section("fault matrix (route x fault -> outcome, then rerun)")
+    for line in lines:
+        terminalreporter.write_line(line)

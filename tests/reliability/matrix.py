@@ -1,7 +1,8 @@
 """The fault matrix's table: filled in by the cells as they run, printed once at the end.
 
-Kept apart from the test module so the conftest's terminal-summary hook can print it without
-importing (and so re-collecting) the tests.
+Kept apart from the test module so the root conftest's terminal-summary hook can print it
+without importing (and so re-collecting) the tests. With pytest-xdist the cells run in the
+workers: each hands its part over (`export`) and the controller joins them (`merge`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,26 @@ RESULTS: dict[tuple[str, str], str] = {}
 
 ROUTE_ORDER: list[str] = []
 FAULT_ORDER: list[str] = []
+
+
+def export() -> dict[str, list]:
+    """This process's cells, in a form xdist can carry from a worker to the controller."""
+    return {
+        "results": [[route, fault, outcome] for (route, fault), outcome in RESULTS.items()],
+        "routes": list(ROUTE_ORDER),
+        "faults": list(FAULT_ORDER),
+    }
+
+
+def merge(part: dict[str, list] | None) -> None:
+    """Add a worker's cells (see `export`) to this process's table."""
+    if not part:
+        return
+    for route, fault, outcome in part["results"]:
+        RESULTS[(route, fault)] = outcome
+    for mine, theirs in ((ROUTE_ORDER, part["routes"]), (FAULT_ORDER, part["faults"])):
+        if not mine:
+            mine[:] = theirs
 
 
 def table() -> list[str]:

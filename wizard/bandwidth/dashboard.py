@@ -17,7 +17,7 @@ Today's base URL is ``https://api.bandwidth.com/api/v2`` (the guide's
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -72,9 +72,6 @@ LOCATION_NUMBERS_PAGE_LIMIT = 400
 DISCONNECT_PAGE_SIZE = 1000
 
 
-_seg = path_segment
-
-
 #: (path pattern after ``accounts/{a}/``, role); the first match wins.
 _ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^sites/[^/]+/sippeers/[^/]+/products/messaging(/|$)"), MESSAGING_ROLE),
@@ -112,6 +109,11 @@ def id_from_location(location: str | None) -> str | None:
         return None
     last = path.rsplit("/", 1)[-1]
     return last or None
+
+
+def _is_number_order(doc: dict[str, Any]) -> bool:
+    content = xml.root(doc)
+    return isinstance(content, dict) and ("Order" in content or "OrderStatus" in content)
 
 
 class DashboardClient(ApiClient):
@@ -214,7 +216,7 @@ class DashboardClient(ApiClient):
 
     async def get_application(self, app_id: str) -> Application:
         """``GET /accounts/{a}/applications/{id}``."""
-        response = await self._send("GET", self._path("applications", _seg(app_id)))
+        response = await self._send("GET", self._path("applications", path_segment(app_id)))
         doc = self._core.xml_body(response)
         try:
             return xml.decode_application(doc)
@@ -254,7 +256,9 @@ class DashboardClient(ApiClient):
         on a split one.
         """
         body = xml.application_xml(name, callback_url, callback_user, callback_password)
-        response, doc = await self._write("PUT", self._path("applications", _seg(app_id)), body)
+        response, doc = await self._write(
+            "PUT", self._path("applications", path_segment(app_id)), body
+        )
         app = self._application_answer(response, doc, name, callback_url, callback_user)
         return app if app.id else replace(app, id=app_id)
 
@@ -285,14 +289,14 @@ class DashboardClient(ApiClient):
         application is linked to. Empty means messages sent through it are accepted (202) and
         then go nowhere, which is why Bandwidth's CLI checks it before every send."""
         doc = await self._get(
-            self._path("applications", _seg(app_id), "associatedsippeers"),
+            self._path("applications", path_segment(app_id), "associatedsippeers"),
         )
         return xml.decode_associated_locations(doc)
 
     # -- locations ---------------------------------------------------------------------------
 
     def _location_path(self, site_id: str, *parts: str) -> str:
-        return self._path("sites", _seg(site_id), "sippeers", *parts)
+        return self._path("sites", path_segment(site_id), "sippeers", *parts)
 
     async def list_locations(self, site_id: str) -> list[Location]:
         """``GET /accounts/{a}/sites/{s}/sippeers``."""
@@ -308,7 +312,7 @@ class DashboardClient(ApiClient):
         location of exactly ``page_size`` numbers costs one more (empty) request. Pages are
         handed out as they come, so a caller that counts never holds the whole list.
         """
-        path = self._location_path(site_id, _seg(location_id), "tns")
+        path = self._location_path(site_id, path_segment(location_id), "tns")
         for page in range(1, LOCATION_NUMBERS_PAGE_LIMIT + 1):
             response = await self._send(
                 "GET", path, params={"page": str(page), "size": str(page_size)}
@@ -341,7 +345,7 @@ class DashboardClient(ApiClient):
 
     async def get_location(self, site_id: str, location_id: str) -> Location:
         """``GET .../sippeers/{id}``."""
-        response = await self._send("GET", self._location_path(site_id, _seg(location_id)))
+        response = await self._send("GET", self._location_path(site_id, path_segment(location_id)))
         doc = self._core.xml_body(response)
         try:
             return xml.decode_location(doc, site_id)
@@ -351,7 +355,9 @@ class DashboardClient(ApiClient):
     # -- messaging features ------------------------------------------------------------------
 
     def _feature_path(self, site_id: str, location_id: str, *parts: str) -> str:
-        return self._location_path(site_id, _seg(location_id), "products", "messaging", *parts)
+        return self._location_path(
+            site_id, path_segment(location_id), "products", "messaging", *parts
+        )
 
     async def enable_sms(
         self,
@@ -519,10 +525,22 @@ class DashboardClient(ApiClient):
     async def get_order(self, order_id: str) -> Order:
         """``GET /accounts/{a}/orders/{id}``. PARTIAL and FAILED come back as an Order with
         ``errors`` and ``failed_numbers``, not as an exception: the caller decides."""
-        response = await self._send("GET", self._path("orders", _seg(order_id)))
+        response = await self._send("GET", self._path("orders", path_segment(order_id)))
         return self._order_answer(response, order_id)
 
     def _order_answer(self, response: httpx.Response, order_id: str | None) -> Order:
+        doc = self._order_like(response, _is_number_order, "an <OrderResponse>")
+        return xml.decode_order(doc, order_id or "")
+
+    def _order_like(
+        self, response: httpx.Response, holds: Callable[[dict[str, Any]], bool], what: str
+    ) -> dict[str, Any]:
+        """The document of an order-like answer (number, TN option or disconnect order).
+
+        Such an answer may carry an ErrorList next to the order (a PARTIAL or FAILED order
+        names its failed numbers that way), so the errors are raised only when the order
+        itself is missing; `ApiCore.xml_body` would raise on any ErrorList.
+        """
         body = response.content
         if not body.strip():
             raise self._core.unexpected(response, "with an empty body")
@@ -530,15 +548,12 @@ class DashboardClient(ApiClient):
             doc = xml.parse(body)
         except xml.XmlDecodeError as exc:
             raise self._core.unexpected(response, "with malformed XML") from exc
-        content = xml.root(doc)
-        if not isinstance(content, dict) or (
-            "Order" not in content and "OrderStatus" not in content
-        ):
+        if not holds(doc):
             errors = xml.find_errors(doc)
             if errors:
                 raise self._core.error_from_response(response, errors=errors)
-            raise self._core.unexpected(response, "without an <OrderResponse>")
-        return xml.decode_order(doc, order_id or "")
+            raise self._core.unexpected(response, f"without {what}")
+        return doc
 
     async def find_order_by_customer_order_id(
         self, customer_order_id: str, *, page_size: int = ORDER_PAGE_SIZE
@@ -592,7 +607,7 @@ class DashboardClient(ApiClient):
         account; the number goes in as ten digits.
         """
         tn = national(number)
-        response = await self._send("GET", "/".join(["tns", _seg(tn), "tndetails"]))
+        response = await self._send("GET", "/".join(["tns", path_segment(tn), "tndetails"]))
         doc = self._core.xml_body(response)
         try:
             return xml.decode_tn_details(doc, tn)
@@ -641,7 +656,7 @@ class DashboardClient(ApiClient):
     async def get_tn_option_order(self, order_id: str) -> TnOptionOrder:
         """``GET /accounts/{a}/tnoptions/{id}``: RECEIVED, PROCESSING, then COMPLETE, PARTIAL
         or FAILED, with the per-number errors and warnings (never raised: the caller decides)."""
-        response = await self._send("GET", self._path("tnoptions", _seg(order_id)))
+        response = await self._send("GET", self._path("tnoptions", path_segment(order_id)))
         return self._tn_option_answer(response, order_id)
 
     async def find_tn_option_orders(
@@ -679,18 +694,7 @@ class DashboardClient(ApiClient):
         return out
 
     def _tn_option_answer(self, response: httpx.Response, order_id: str) -> TnOptionOrder:
-        body = response.content
-        if not body.strip():
-            raise self._core.unexpected(response, "with an empty body")
-        try:
-            doc = xml.parse(body)
-        except xml.XmlDecodeError as exc:
-            raise self._core.unexpected(response, "with malformed XML") from exc
-        if not xml.is_tn_option_order(doc):
-            errors = xml.find_errors(doc)
-            if errors:
-                raise self._core.error_from_response(response, errors=errors)
-            raise self._core.unexpected(response, "without a <TnOptionOrder>")
+        doc = self._order_like(response, xml.is_tn_option_order, "a <TnOptionOrder>")
         return xml.decode_tn_option_order(doc, order_id)
 
     # -- taking a setup apart ------------------------------------------------------------------
@@ -736,23 +740,23 @@ class DashboardClient(ApiClient):
     async def delete_location(self, site_id: str, location_id: str) -> bool:
         """``DELETE .../sippeers/{id}`` (DeleteSipPeer); False on 404. Refused while the
         location has the SMS feature (13613) or numbers (13555)."""
-        return await self._delete(self._location_path(site_id, _seg(location_id)))
+        return await self._delete(self._location_path(site_id, path_segment(location_id)))
 
     async def delete_application(self, app_id: str) -> bool:
         """``DELETE /accounts/{a}/applications/{id}``; False on 404 (13629). Refused while a
         location still uses it (12107)."""
-        return await self._delete(self._path("applications", _seg(app_id)))
+        return await self._delete(self._path("applications", path_segment(app_id)))
 
     async def delete_site(self, site_id: str) -> bool:
         """``DELETE /accounts/{a}/sites/{id}`` (DeleteSite); False on 404 (12016). Refused
         while the sub-account has locations (12031)."""
-        return await self._delete(self._path("sites", _seg(site_id)))
+        return await self._delete(self._path("sites", path_segment(site_id)))
 
     async def is_in_service(self, number: str) -> bool:
         """``GET /accounts/{a}/inserviceNumbers/{tn}`` (ReadInserviceTn): 200 with no body when
         the number is in service on the account, 404 when it is not."""
         try:
-            await self._send("GET", self._path("inserviceNumbers", _seg(national(number))))
+            await self._send("GET", self._path("inserviceNumbers", path_segment(national(number))))
         except BandwidthError as exc:
             if exc.kind == "not_found":
                 return False
@@ -787,7 +791,7 @@ class DashboardClient(ApiClient):
     async def get_disconnect(self, order_id: str) -> DisconnectOrder:
         """``GET /accounts/{a}/disconnects/{id}`` (ReadDisconnectOrder): RECEIVED, PROCESSING,
         then COMPLETE, PARTIAL or FAILED with the per-number errors (never raised)."""
-        response = await self._send("GET", self._path("disconnects", _seg(order_id)))
+        response = await self._send("GET", self._path("disconnects", path_segment(order_id)))
         return self._disconnect_answer(response, order_id)
 
     async def find_disconnect_by_customer_order_id(
@@ -832,16 +836,5 @@ class DashboardClient(ApiClient):
         return None
 
     def _disconnect_answer(self, response: httpx.Response, order_id: str) -> DisconnectOrder:
-        body = response.content
-        if not body.strip():
-            raise self._core.unexpected(response, "with an empty body")
-        try:
-            doc = xml.parse(body)
-        except xml.XmlDecodeError as exc:
-            raise self._core.unexpected(response, "with malformed XML") from exc
-        if not xml.is_disconnect_order(doc):
-            errors = xml.find_errors(doc)
-            if errors:
-                raise self._core.error_from_response(response, errors=errors)
-            raise self._core.unexpected(response, "without a disconnect order")
+        doc = self._order_like(response, xml.is_disconnect_order, "a disconnect order")
         return xml.decode_disconnect(doc, order_id)

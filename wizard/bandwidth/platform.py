@@ -50,9 +50,6 @@ REGISTRATION_PAGE_SIZE = 250
 REGISTRATION_PAGE_LIMIT = 400
 
 
-_seg = path_segment
-
-
 class PlatformClient(ApiClient):
     """Async client for ``{base_url}/accounts/{account_id}/...`` JSON endpoints (10DLC, TFV).
 
@@ -130,7 +127,7 @@ class PlatformClient(ApiClient):
         number is not on it. SUCCESS means it can send."""
         e164 = us_e164(phone_number)
         response, payload = await self._get_json(
-            self._path("tendlc", "campaigns", _seg(campaign_id), "phoneNumbers"),
+            self._path("tendlc", "campaigns", path_segment(campaign_id), "phoneNumbers"),
             role=CAMPAIGN_ROLE,
             params={"phoneNumber": e164},
         )
@@ -149,7 +146,7 @@ class PlatformClient(ApiClient):
         None on 404. Bandwidth's CLI saw this endpoint answer 404 for every number on one
         production account, so None means "not known here", not "not registered": confirm
         with :meth:`get_campaign_number`."""
-        path = self._path("tendlc", "phoneNumbers", _seg(us_e164(phone_number)))
+        path = self._path("tendlc", "phoneNumbers", path_segment(us_e164(phone_number)))
         try:
             response, payload = await self._get_json(path, role=CAMPAIGN_ROLE)
         except BandwidthError as exc:
@@ -166,7 +163,9 @@ class PlatformClient(ApiClient):
     # -- toll-free verification ------------------------------------------------------------
 
     def _tfv_path(self, phone_number: str) -> str:
-        return self._path("phoneNumbers", _seg(us_e164(phone_number)), "tollFreeVerification")
+        return self._path(
+            "phoneNumbers", path_segment(us_e164(phone_number)), "tollFreeVerification"
+        )
 
     async def get_toll_free_verification(self, phone_number: str) -> TollFreeStatus | None:
         """``GET .../phoneNumbers/{e164}/tollFreeVerification``: VERIFIED, PENDING or
