@@ -473,7 +473,13 @@ class StepScreen(Screen[None]):
         sidebar.show(self.ctx.done, self.wizard.reachable_pages())
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        for status in self.query("#status").results(Static):
+            status.update(text)  # none when a late answer arrives while the page is torn down
+
+    def _still_shown(self) -> bool:
+        """False once the app is closing the page: a worker's answer that arrives then has
+        nobody to tell (the screen is still attached while its widgets are being removed)."""
+        return self.is_attached and bool(self.query("#status"))
 
     # -- form events -------------------------------------------------------------------------
 
@@ -712,7 +718,7 @@ class StepScreen(Screen[None]):
         try:
             result = await factory()
         except Exception as error:
-            if not self.is_attached:
+            if not self._still_shown():
                 return  # the app closed while the answer was on its way: nobody to tell
             if isinstance(error, WizardError):
                 message, hint = error.message, error.hint
@@ -724,7 +730,7 @@ class StepScreen(Screen[None]):
                 message, hint, retry=lambda: self.run_io(factory, on_result, group=group)
             )
             return
-        if not self.is_attached:
+        if not self._still_shown():
             return
         self.set_status("")
         on_result(result)
