@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from wizard.bandwidth import (
@@ -104,3 +106,24 @@ async def test_messages_url_for_both_generations() -> None:
         assert guide.messages_url == "https://api.catapult.inetwork.com/v2/users/u-1/messages"
     async with MessagingClient(CURRENT_HOSTS.messaging_url + "/", "99", None) as current:
         assert current.messages_url == "https://messaging.bandwidth.com/api/v2/users/99/messages"
+
+
+async def test_a_pool_for_plain_http_hosts_loads_no_ca_and_still_refuses_unverified_tls(
+    sandbox: Any,
+) -> None:
+    """The sandbox's pool skips the CA bundle (start-up time), yet its TLS context verifies
+    like any other: an https request through it could only fail, never go unchecked."""
+    import ssl
+
+    from tests.engine.helpers import sandbox_conn
+    from wizard.session.connection import build_clients
+
+    conn, secrets = sandbox_conn(sandbox)
+    clients = build_clients(conn, secrets)
+    try:
+        await clients.dashboard.get_account()
+        context = clients.pool.client._transport._pool._ssl_context  # httpx's own transport
+        assert context.get_ca_certs() == []
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    finally:
+        await clients.aclose()

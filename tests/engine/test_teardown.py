@@ -158,6 +158,33 @@ def test_yes_removes_everything_the_wizard_created_and_nothing_else(
     assert code == 0 and "Nothing to tear down" in out and left(account)["disconnects"] == 1
 
 
+def test_status_after_teardown_finds_nothing_the_wizard_created(
+    account: Any, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """`status` reads the account as Bandwidth has it: before the teardown it lists the
+    setup's application, location and number; after it, none of them."""
+    set_up(account, tmp_path, capsys)
+    progress = load_progress(ACCOUNT, ACCOUNT, account.api_v2_url)
+    application = progress.get(StepId.APPLICATION) or {}
+    location = progress.get(StepId.LOCATION) or {}
+    numbers = (progress.get(StepId.WAIT_ORDER) or {}).get("numbers") or []
+    created = [application["application_id"], location["location_id"], *numbers]
+    assert len(created) == 3
+
+    def status_text() -> str:
+        code = main(["status", "--json"])
+        captured = capsys.readouterr()
+        assert code in (0, 4), captured.err
+        return captured.out
+
+    before = status_text()
+    assert all(identifier in before for identifier in created)
+    code, _, err = teardown(capsys, "--yes", "--disconnect-count", "1")
+    assert code == 0, err
+    after = status_text()
+    assert [identifier for identifier in created if identifier in after] == []
+
+
 def test_disconnecting_needs_the_count_and_a_refusal_changes_nothing(
     account: Any, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

@@ -89,6 +89,15 @@ def shared_ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@functools.cache
+def _no_tls_context() -> ssl.SSLContext:
+    """For a pool whose hosts are all plain http (the local sandbox): httpx builds a TLS
+    context with every client even when no request will use one, and loading the CA bundle is
+    about 20 ms of start-up. This one verifies like any other but trusts no CA, so an https
+    request that reached it anyway would fail closed, never go unverified."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 USER_AGENT = "bw-wizard/0.1 (+httpx)"
 
 OnRequest = Callable[[RequestInfo], Awaitable[None] | None]
@@ -194,7 +203,8 @@ class ConnectionPool:
     client on the pool are in flight together and pauses them all after a 429; without one,
     requests go as their callers send them (the wizard's steps send one at a time).
     ``max_connections`` sizes httpx's pool to match, so requests the gate lets through never
-    queue for a connection inside httpx.
+    queue for a connection inside httpx. ``tls=False`` is for hosts that are all plain http:
+    the pool then skips loading the CA bundle (see `_no_tls_context`).
     """
 
     def __init__(
@@ -206,8 +216,10 @@ class ConnectionPool:
         accept: str | None = None,
         gate: RequestGate | None = None,
         max_connections: int | None = None,
+        tls: bool = True,
     ) -> None:
         self._timeout = timeout
+        self._tls = tls
         self._transport = transport
         self._auth = auth
         self._accept = accept
@@ -237,7 +249,7 @@ class ConnectionPool:
                 auth=as_httpx_auth(self._auth),
                 timeout=_timeout(self._timeout),
                 transport=self._transport,
-                verify=shared_ssl_context(),
+                verify=shared_ssl_context() if self._tls else _no_tls_context(),
                 headers=headers,
                 follow_redirects=False,
                 **extra,
@@ -288,7 +300,11 @@ class HttpCore:
         self._accept = accept
         self._owns_pool = pool is None
         self._pool = pool or ConnectionPool(
-            timeout=timeout, transport=transport, auth=auth, accept=accept
+            timeout=timeout,
+            transport=transport,
+            auth=auth,
+            accept=accept,
+            tls=not self.base_url.startswith("http://"),
         )
         self._closed = False
         self._retired_basic = (

@@ -209,7 +209,8 @@ def build_clients(
 
     auth = signed_in or credential(conn, secrets)
     user_id, msg_auth = messaging_auth(conn, secrets, auth)
-    pool = pool or ConnectionPool()
+    urls = (conn.dashboard_url, conn.messaging_url, conn.platform_url or conn.dashboard_url)
+    pool = pool or ConnectionPool(tls=not all(url.startswith("http://") for url in urls))
     options: dict[str, Any] = {
         "on_request": on_request,
         "pool": pool,
