@@ -145,3 +145,14 @@ def test_the_next_start_sweeps_what_a_killed_run_left(
     Session.for_account(env={})
     assert not stale.exists()
     assert alive.is_dir()
+
+    # The same at the start of a sandbox session (`bw-wizard --sandbox`, `make demo`).
+    stale.mkdir()
+    (stale / OWNER_FILE).write_text(f"{dead.pid}\n", encoding="ascii")
+    session = Session.for_sandbox(receiver=False)
+    try:
+        assert not stale.exists()
+        assert alive.is_dir()
+    finally:
+        assert session.workdir is not None
+        session.workdir.remove()
