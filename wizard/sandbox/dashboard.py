@@ -10,7 +10,9 @@ checked (`sms_a2p`), and Bandwidth, not the request, picks the proxy peer.
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -240,6 +242,29 @@ def find_location(state: SandboxState, site_id: str, peer_id: str) -> Location |
     return location
 
 
+LocationHandler = Callable[[Request, SandboxState, Location], Response]
+
+
+def location_route(handler: LocationHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A route on one location (``/sites/{site}/sippeers/{peer}...``): `gate`, then the
+    handler under the state's lock with the location found, or Bandwidth's 404 for an unknown
+    site or location. The handler's whole answer is decided under the lock, so a concurrent
+    request never sees a half-made change."""
+
+    @functools.wraps(handler)
+    async def route(request: Request) -> Response:
+        state, denied = gate(request)
+        if denied:
+            return denied
+        with state.lock:
+            found = find_location(state, request.path_params["site"], request.path_params["peer"])
+            if isinstance(found, Response):
+                return found
+            return handler(request, state, found)
+
+    return route
+
+
 async def list_locations(request: Request) -> Response:
     state, denied = gate(request)
     if denied:
@@ -311,15 +336,9 @@ async def create_location(request: Request) -> Response:
     return Response(b"", status_code=201, headers={"Location": url})
 
 
-async def get_location(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        return xml_response(el("SipPeerResponse", _sip_peer(found)))
+@location_route
+def get_location(request: Request, state: SandboxState, found: Location) -> Response:
+    return xml_response(el("SipPeerResponse", _sip_peer(found)))
 
 
 def _sip_peer(location: Location) -> ET.Element:
@@ -448,17 +467,11 @@ async def put_sms(request: Request) -> Response:
         return xml_response(_sms_body(sms), 201 if request.method == "POST" else 200)
 
 
-async def get_sms(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        if found.sms is None:
-            return not_found(SMS_WRAPPER)
-        return xml_response(_sms_body(found.sms))
+@location_route
+def get_sms(request: Request, state: SandboxState, found: Location) -> Response:
+    if found.sms is None:
+        return not_found(SMS_WRAPPER)
+    return xml_response(_sms_body(found.sms))
 
 
 # -- MMS feature ----------------------------------------------------------------------------
@@ -525,17 +538,11 @@ async def put_mms(request: Request) -> Response:
         return xml_response(_mms_body(mms), 201)
 
 
-async def get_mms(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        if found.mms is None:
-            return not_found(MMS_WRAPPER)
-        return xml_response(_mms_body(found.mms))
+@location_route
+def get_mms(request: Request, state: SandboxState, found: Location) -> Response:
+    if found.mms is None:
+        return not_found(MMS_WRAPPER)
+    return xml_response(_mms_body(found.mms))
 
 
 # -- application settings -------------------------------------------------------------------
@@ -597,15 +604,9 @@ async def put_application_settings(request: Request) -> Response:
         return xml_response(_settings_body(app.id))
 
 
-async def get_application_settings(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        return xml_response(_settings_body(found.application_id))
+@location_route
+def get_application_settings(request: Request, state: SandboxState, found: Location) -> Response:
+    return xml_response(_settings_body(found.application_id))
 
 
 ROUTES = [

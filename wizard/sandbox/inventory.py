@@ -26,10 +26,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wizard.sandbox.dashboard import ACCOUNT, PEER, find_location, gate
+from wizard.sandbox.dashboard import ACCOUNT, PEER, find_location, gate, location_route
 from wizard.sandbox.paging import PageError, numbered_links, numbered_page
 from wizard.sandbox.responses import base_url, response_status, xml_response
-from wizard.sandbox.state import Location
+from wizard.sandbox.state import Location, SandboxState
 from wizard.sandbox.xml import el, parse_bool
 
 IN_SERVICE_PAGE = 300
@@ -130,15 +130,9 @@ async def location_numbers(request: Request) -> Response:
     return xml_response(el(PEER_TNS_WRAPPER, el("SipPeerTelephoneNumbers", shown)))
 
 
-async def location_number_count(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        count = len(found.numbers)
+@location_route
+def location_number_count(request: Request, state: SandboxState, found: Location) -> Response:
+    count = len(found.numbers)
     counts = el(
         "SipPeerTelephoneNumbersCount",
         el("SipPeerTelephoneNumbersCount", text=count),

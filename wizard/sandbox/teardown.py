@@ -37,8 +37,8 @@ from wizard.sandbox.dashboard import (
     PEER,
     SITE,
     SMS_WRAPPER,
-    find_location,
     gate,
+    location_route,
     read_xml,
     site_not_found,
 )
@@ -47,7 +47,7 @@ from wizard.sandbox.numbers import _CUSTOMER_ORDER_ID
 from wizard.sandbox.orders import is_valid_number
 from wizard.sandbox.paging import PageError, keyed_links, keyed_page, size_of
 from wizard.sandbox.responses import base_url, error_list, response_status, xml_response
-from wizard.sandbox.state import SandboxState, iso
+from wizard.sandbox.state import Location, SandboxState, iso
 from wizard.sandbox.xml import el, leaf, text_of
 
 TOLL_FREE_PREFIXES = frozenset({"800", "833", "844", "855", "866", "877", "888"})
@@ -64,43 +64,31 @@ def _ok() -> Response:
 # -- messaging features ---------------------------------------------------------------------
 
 
-async def delete_sms(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        if found.sms is None:
-            return response_status(SMS_WRAPPER, 404, "SMS settings do not exist")
-        if found.mms is not None:
-            return response_status(
-                SMS_WRAPPER, 400, "Delete not allowed while a SIP Peer has MMS feature", 13622
-            )
-        if found.numbers:
-            return response_status(
-                SMS_WRAPPER,
-                400,
-                "Can not disable SMS feature on Sip Peer because it has telephone numbers with "
-                "messaging enabled.",
-                13673,
-            )
-        found.sms = None
+@location_route
+def delete_sms(request: Request, state: SandboxState, found: Location) -> Response:
+    if found.sms is None:
+        return response_status(SMS_WRAPPER, 404, "SMS settings do not exist")
+    if found.mms is not None:
+        return response_status(
+            SMS_WRAPPER, 400, "Delete not allowed while a SIP Peer has MMS feature", 13622
+        )
+    if found.numbers:
+        return response_status(
+            SMS_WRAPPER,
+            400,
+            "Can not disable SMS feature on Sip Peer because it has telephone numbers with "
+            "messaging enabled.",
+            13673,
+        )
+    found.sms = None
     return _ok()
 
 
-async def delete_mms(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        if found.mms is None:
-            return response_status(MMS_WRAPPER, 404, "MMS settings were not found")
-        found.mms = None
+@location_route
+def delete_mms(request: Request, state: SandboxState, found: Location) -> Response:
+    if found.mms is None:
+        return response_status(MMS_WRAPPER, 404, "MMS settings were not found")
+    found.mms = None
     return _ok()
 
 
@@ -113,28 +101,22 @@ def _numbers_pending(state: SandboxState, location_id: str) -> bool:
     )
 
 
-async def delete_location(request: Request) -> Response:
-    state, denied = gate(request)
-    if denied:
-        return denied
-    with state.lock:
-        found = find_location(state, request.path_params["site"], request.path_params["peer"])
-        if isinstance(found, Response):
-            return found
-        if found.sms is not None:
-            return response_status(
-                "SipPeerResponse", 400, "Delete not allowed while a SIP Peer has SMS feature", 13613
-            )
-        if found.numbers or _numbers_pending(state, found.id):
-            return response_status(
-                "SipPeerResponse",
-                400,
-                "All Telephone Number porting activity affecting this Location must be completed, "
-                "and all Telephone Numbers must be removed from this Location, before the "
-                "Location can be deleted.",
-                13555,
-            )
-        del state.locations[found.id]
+@location_route
+def delete_location(request: Request, state: SandboxState, found: Location) -> Response:
+    if found.sms is not None:
+        return response_status(
+            "SipPeerResponse", 400, "Delete not allowed while a SIP Peer has SMS feature", 13613
+        )
+    if found.numbers or _numbers_pending(state, found.id):
+        return response_status(
+            "SipPeerResponse",
+            400,
+            "All Telephone Number porting activity affecting this Location must be completed, "
+            "and all Telephone Numbers must be removed from this Location, before the "
+            "Location can be deleted.",
+            13555,
+        )
+    del state.locations[found.id]
     return _ok()
 
 
