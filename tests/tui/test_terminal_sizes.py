@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tests.tui.scenes import goto, make_app, started, wait_until
-from tests.tui.scenes_flow import send_delivered_scene
+from tests.tui.scenes_flow import send_blocked_scene, send_delivered_scene
 from wizard.engine.step import StepId
 
 pytestmark = pytest.mark.timeout(60)
@@ -75,3 +75,20 @@ async def test_send_page_counter_and_log_fit(sandbox: Any, size: tuple[int, int]
         assert _inside(card, log), "the latest message's outcome is in view"
         if size[1] >= 48:
             assert log.region.height >= 20  # room for every destination of a group send
+
+
+@pytest.mark.parametrize("size", [(80, 24), (110, 34)])
+async def test_a_refused_send_keeps_send_anyway_on_screen(
+    sandbox: Any, size: tuple[int, int]
+) -> None:
+    """With the refusal's panel shown, the form, the log and the panel share the page: the
+    status line and the buttons, "Send anyway" among them, stay where a person can reach them."""
+    scene = send_blocked_scene(sandbox)
+    async with scene.app.run_test(size=size) as pilot:
+        await scene.run_before(pilot)
+        screen = scene.app.screen
+        anyway = screen.query_one("#send-anyway")
+        assert anyway.display
+        assert anyway.region.height and anyway.region.bottom <= size[1] - 1, anyway.region
+        assert screen.query_one("#error-panel").region.height
+        assert screen.query_one("#status").region.bottom <= size[1] - 1
