@@ -4,14 +4,10 @@ on SIGTERM or Ctrl+C (SIGINT) without a traceback."""
 from __future__ import annotations
 
 import os
-import queue
 import re
 import signal
 import socket
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,73 +15,22 @@ import httpx
 import pytest
 
 from tests.callbacks.helpers import SAMPLE_NAMES, sample
+from tests.processes import LineProcess
 
 REPO = Path(__file__).resolve().parents[2]
 USER, PASSWORD = "cb-user", "command-Secret-123"
 JSON = {"Content-Type": "application/json", "User-Agent": "BandwidthAPI/v2"}
 
 
-class Command:
-    """The subprocess, with its stdout read line by line in a thread (waits have deadlines)."""
+class Command(LineProcess):
+    """`bw-wizard callbacks ARGS` in its own process."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen(
+        super().__init__(
             [sys.executable, "-m", "wizard", "callbacks", *args],
             cwd=REPO,
             env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
         )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_line(self, pattern: str, timeout: float = 10.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no line matching {pattern!r}; got {self.seen}")
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                raise AssertionError(f"process ended; got {self.seen}; stderr {self.stderr()}")
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return line
-
-    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
-        self.proc.send_signal(signum)
-        code = self.proc.wait(timeout=10)
-        return code, self.stderr()
-
-    def stderr(self) -> str:
-        if self.proc.poll() is None:
-            return ""
-        assert self.proc.stderr is not None
-        return self.proc.stderr.read()
-
-    def remaining_output(self) -> list[str]:
-        out = []
-        while True:
-            line = self.lines.get(timeout=10)
-            if line is None:
-                return out
-            out.append(line)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
 
 
 @pytest.fixture

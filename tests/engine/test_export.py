@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
+import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from tests.engine.helpers import state
+from tests.processes import LineProcess
 from wizard.cli import main
 
 ACCOUNT = "9900000"
@@ -162,46 +162,9 @@ def test_include_secrets_reads_the_keyring_at_that_moment(
 # -- the generated programs, run ------------------------------------------------------------------
 
 
-class Process:
-    """A generated program in its own process, its output read line by line in a thread."""
-
-    def __init__(self, script: Path, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(script)],
-            cwd=script.parent,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_line(self, text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.seen.append(line)
-            if text in line:
-                return line
-        raise AssertionError(f"no line with {text!r}; got {self.seen}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
+def generated_program(script: Path, env: dict[str, str]) -> LineProcess:
+    """A generated program in its own process, stderr with its stdout."""
+    return LineProcess([sys.executable, str(script)], cwd=script.parent, env=env, merge_stderr=True)
 
 
 def _free_port() -> int:
@@ -223,7 +186,7 @@ def test_the_generated_sender_and_handler_work_against_the_sandbox(
     out_dir = tmp_path / "out"
     code, _, err = export(capsys, "--out", str(out_dir), "--include-secrets")
     assert code == 0 and "holds secrets" in err
-    handler = Process(out_dir / "bw_callbacks.py", _bare_env(PORT=str(port)))
+    handler = generated_program(out_dir / "bw_callbacks.py", _bare_env(PORT=str(port)))
     url = f"http://127.0.0.1:{port}/callbacks"
     try:
         challenge = _wait_for_handler(url)
@@ -241,7 +204,7 @@ def test_the_generated_sender_and_handler_work_against_the_sandbox(
         assert sent.returncode == 0, sent.stderr
         message_id = sent.stdout.split("message ", 1)[1].split()[0]
         assert [m["id"] for m in state(account)["messages"]] == [message_id]
-        handler.wait_line(f"message-delivered message {message_id} to +19195550199")
+        handler.wait_line(re.escape(f"message-delivered message {message_id} to +19195550199"), 15)
 
         trigger = ["callbacks", "trigger", "message-delivered", "--to", url, "--repeat", "2"]
         code = main([*trigger, "--user", "bw-wizard", "--password", CALLBACK_PASSWORD, "--json"])
